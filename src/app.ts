@@ -1,0 +1,131 @@
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { createAgentsService } from './accounts/agents.service.js';
+import { createAuditRepo } from './accounts/audit.repo.js';
+import { createAuthService } from './accounts/auth.service.js';
+import { ensureFirstAdministrator } from './accounts/bootstrap.js';
+import { createCredentialsRepo } from './accounts/credentials.repo.js';
+import { createSignInThrottle } from './accounts/sign-in-throttle.js';
+import { createUsersRepo } from './accounts/users.repo.js';
+import type { Config } from './config/config.js';
+import { type DatabaseHandle, openDatabase } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { buildServer } from './http/server.js';
+import { createJobRegistry } from './jobs/job-registry.js';
+import type { SchedulerOptions } from './jobs/job-scheduler.js';
+import { createJobSystem } from './jobs/job-system.js';
+import { systemProbeJob } from './jobs/system-probe.job.js';
+import { type Clock, systemClock } from './shared/clock.js';
+import { createLogger, type Logger } from './shared/logger.js';
+import { createMetrics } from './shared/metrics.js';
+import { createRedisConnections } from './shared/redis.js';
+
+export const ROLES = ['all', 'api', 'worker', 'scheduler'] as const;
+export type ProcessRole = (typeof ROLES)[number];
+
+export interface AppOptions {
+  role?: ProcessRole;
+  logger?: Logger;
+  /** Tests pass an already open database (e.g. in-memory PGlite). */
+  database?: DatabaseHandle;
+  clock?: Clock;
+  webDistDir?: string;
+  jobConcurrency?: number;
+  scheduler?: SchedulerOptions;
+}
+
+const DEFAULT_WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
+
+/** The composition root: config → database → repositories → services → HTTP and job workers. */
+export async function createApp(config: Config, options: AppOptions = {}) {
+  const role = options.role ?? 'all';
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const clock = options.clock ?? systemClock;
+  const database = options.database ?? (await openDatabase(config.database, logger));
+  const redis = config.redis ? createRedisConnections(config.redis.url, logger) : null;
+
+  try {
+    await migrate(database, logger, async () => {
+      await ensureFirstAdministrator(database.db, logger, { ...config.admin, frontendUrl: config.http.frontendUrl });
+    });
+  } catch (error) {
+    await redis?.close();
+    if (!options.database) await database.close();
+    throw error;
+  }
+
+  const { db } = database;
+  const users = createUsersRepo(db);
+  const credentials = createCredentialsRepo(db);
+  const audit = createAuditRepo(db);
+  const auth = createAuthService({
+    users,
+    credentials,
+    audit,
+    throttle: createSignInThrottle(redis?.client ?? null),
+    secretKeyBase: config.secretKeyBase,
+    frontendUrl: config.http.frontendUrl,
+  });
+  const agents = createAgentsService({ users, audit, auth });
+  const jobs = createJobSystem({
+    db,
+    registry: createJobRegistry([systemProbeJob]),
+    logger,
+    metrics,
+    clock,
+    redis: redis ? { producer: redis.client, workerConnection: redis.workerConnection } : null,
+    concurrency: options.jobConcurrency,
+    scheduler: options.scheduler,
+  });
+
+  const readiness: Record<string, () => Promise<void>> = { database: () => database.ping() };
+  if (redis) readiness.redis = async () => void (await redis.client.ping());
+
+  const server: FastifyInstance = await buildServer({
+    config,
+    logger,
+    metrics,
+    readiness,
+    readinessDetails: () => ({ role, jobs: jobs.driverKind }),
+    api:
+      role === 'all' || role === 'api'
+        ? { auth, users, agents, audit, jobs, webDistDir: options.webDistDir ?? DEFAULT_WEB_DIST }
+        : null,
+  });
+
+  let stopping: Promise<void> | undefined;
+
+  return {
+    config,
+    role,
+    logger,
+    database,
+    db,
+    redis,
+    metrics,
+    jobs,
+    server,
+    services: { auth, agents, users, audit, credentials },
+
+    /** Starts what this role runs: workers, scheduler and the HTTP listener. */
+    async start(): Promise<string> {
+      if (role === 'all' || role === 'worker') await jobs.startWorker();
+      if (role === 'all' || role === 'scheduler') jobs.startScheduler();
+      return server.listen({ port: config.http.port, host: config.http.host });
+    },
+
+    /** Graceful stop: in-flight requests complete, running jobs finish or go back to the queue. */
+    stop(): Promise<void> {
+      stopping ??= (async () => {
+        await server.close();
+        await jobs.stop(config.shutdownTimeoutMs);
+        await redis?.close();
+        if (!options.database) await database.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+export type App = Awaited<ReturnType<typeof createApp>>;

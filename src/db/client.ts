@@ -1,0 +1,152 @@
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config/config.js';
+import { sleep } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { lockDataDir } from './data-dir-lock.js';
+import { isDatabaseUnavailable } from './errors.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+/** Plain SQL on one connection, for migrations and advisory locks (multi-statement allowed in exec). */
+export interface SqlSession {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  exec(text: string): Promise<void>;
+}
+
+export interface DatabaseHandle {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** Runs fn on one dedicated connection (held for the whole call). */
+  withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+// bigint ids and counts fit in JavaScript numbers for any realistic table; parse them as numbers.
+const parseInt8 = (value: string) => Number(value);
+
+export class DatabaseStartupError extends Error {}
+
+async function openPostgres(
+  config: Extract<DatabaseConfig, { kind: 'postgres' }>,
+  logger: Logger,
+): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize,
+    connectionTimeoutMillis: 3000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'santana',
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === pg.types.builtins.INT8
+          ? parseInt8
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection lost'));
+
+  const deadline = Date.now() + config.startupTimeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pool.query('SELECT 1');
+      break;
+    } catch (error) {
+      const retryable = isDatabaseUnavailable(error);
+      if (!retryable || Date.now() >= deadline) {
+        await pool.end().catch(() => {});
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new DatabaseStartupError(
+          retryable
+            ? `Could not reach PostgreSQL at DATABASE_URL within ${Math.round(config.startupTimeoutMs / 1000)} s (${reason}). Is the server running and reachable?`
+            : `PostgreSQL refused the connection: ${reason}. Check the user, password and database name in DATABASE_URL.`,
+        );
+      }
+      const delay = Math.min(5000, 200 * 2 ** (attempt - 1));
+      logger.warn({ attempt, retryInMs: delay }, 'PostgreSQL not reachable yet; retrying');
+      await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+    }
+  }
+
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    async withSession(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn({
+          query: async (text, params) => (await client.query(text, params)).rows,
+          exec: async (text) => {
+            await client.query(text);
+          },
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async ping(timeoutMs = 2000) {
+      await withTimeout(pool.query('SELECT 1'), timeoutMs);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('Query read timeout'), { code: 'ETIMEDOUT' })), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Opens PGlite: a directory path, or `memory://` for tests. */
+export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  const inMemory = dataDir.startsWith('memory://');
+  const unlock = inMemory ? () => {} : lockDataDir(dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(inMemory ? undefined : dataDir, { parsers: { [pgliteTypes.INT8]: parseInt8 } });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  return {
+    kind: 'pglite',
+    db,
+    // PGlite has one connection: sessions run after queued Kysely work, through the same serialising driver.
+    withSession(fn) {
+      return db.connection().execute(() =>
+        fn({
+          query: async (text, params) => (await client.query<Record<string, unknown>>(text, params)).rows as never[],
+          exec: async (text) => {
+            await client.exec(text);
+          },
+        }),
+      );
+    },
+    async ping() {
+      await client.query('SELECT 1');
+    },
+    async close() {
+      await db.destroy();
+      unlock();
+    },
+  };
+}
+
+export async function openDatabase(config: DatabaseConfig, logger: Logger): Promise<DatabaseHandle> {
+  return config.kind === 'postgres' ? openPostgres(config, logger) : openPglite(config.dataDir);
+}

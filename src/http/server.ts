@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { agentsRoutes } from '../accounts/agents.routes.js';
+import type { AgentsService } from '../accounts/agents.service.js';
+import type { AuditRepo } from '../accounts/audit.repo.js';
+import { auditRoutes } from '../accounts/audit.routes.js';
+import { authRoutes } from '../accounts/auth.routes.js';
+import type { AuthService } from '../accounts/auth.service.js';
+import { profileRoutes } from '../accounts/profile.routes.js';
+import type { UsersRepo } from '../accounts/users.repo.js';
+import type { Config } from '../config/config.js';
+import type { JobSystem } from '../jobs/job-system.js';
+import { jobsRoutes } from '../jobs/jobs.routes.js';
+import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
+import { registerApiAuth } from './api-auth.js';
+import { registerErrorHandler } from './error-handler.js';
+import { healthRoutes, type ReadinessCheck } from './health.routes.js';
+import { webRoutes } from './web.routes.js';
+
+export interface ServerDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  readiness: Record<string, ReadinessCheck>;
+  readinessDetails?: () => Record<string, unknown>;
+  /** Without the API (worker and scheduler roles): health and metrics only. */
+  api: {
+    auth: AuthService;
+    users: UsersRepo;
+    agents: AgentsService;
+    audit: AuditRepo;
+    jobs: JobSystem;
+    webDistDir: string;
+  } | null;
+}
+
+const QUIET_PATHS = new Set(['/livez', '/readyz', '/metrics']);
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    trustProxy: deps.config.http.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    connectionTimeout: 60_000,
+    requestTimeout: 30_000,
+    // Longer than Nginx's upstream keepalive so the proxy, not us, closes idle connections.
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+    logController: new LogController({
+      requestIdLogLabel: 'reqId',
+      // Probes hit these every few seconds; logging each one would drown the useful lines.
+      disableRequestLogging: (request) => QUIET_PATHS.has(request.url),
+    }),
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+
+  await app.register(healthRoutes, {
+    checks: deps.readiness,
+    details: deps.readinessDetails,
+    metrics: deps.metrics,
+  });
+
+  const api = deps.api;
+  if (api) {
+    await app.register(fastifyCookie);
+    await app.register(fastifySwagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Santana API',
+          version: '1',
+          description:
+            'Atendimento por WhatsApp, CRM e notificações. Compatível com a API de aplicação do Chatwoot em /api/v1/accounts/{account_id}/…',
+        },
+        components: {
+          securitySchemes: {
+            userApiKey: { type: 'apiKey', in: 'header', name: 'api_access_token' },
+            bearerAuth: { type: 'http', scheme: 'bearer' },
+            sessionCookie: { type: 'apiKey', in: 'cookie', name: 'santana_session' },
+          },
+        },
+        security: [{ userApiKey: [] }, { bearerAuth: [] }, { sessionCookie: [] }],
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+    app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+    await app.register(authRoutes, { auth: api.auth, frontendUrl: deps.config.http.frontendUrl });
+
+    const apiAuth = registerApiAuth(app, {
+      auth: api.auth,
+      users: api.users,
+      frontendUrl: deps.config.http.frontendUrl,
+    });
+    await app.register(
+      async (v1) => {
+        v1.addHook('onRequest', apiAuth.authenticate);
+        await v1.register(profileRoutes, { auth: api.auth, users: api.users });
+        await v1.register(
+          async (account) => {
+            account.addHook('preHandler', apiAuth.loadAccount);
+            await account.register(agentsRoutes, { prefix: '/agents', agents: api.agents });
+            await account.register(auditRoutes, { prefix: '/audit_logs', audit: api.audit });
+            await account.register(jobsRoutes, { prefix: '/jobs', jobs: api.jobs });
+          },
+          { prefix: '/accounts/:account_id' },
+        );
+      },
+      { prefix: '/api/v1' },
+    );
+    await app.register(webRoutes, { distDir: api.webDistDir });
+  } else {
+    app.setNotFoundHandler(async (_request, reply) =>
+      reply.code(404).send({ error: 'not_found', message: 'Este processo atende apenas /livez, /readyz e /metrics.' }),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,101 @@
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Job } from '../../db/schema.js';
+import { createBatcher } from '../../shared/batcher.js';
+import type { Logger } from '../../shared/logger.js';
+import type { JobsRepo, QueuedRef } from '../jobs.repo.js';
+import type { JobConsumer, JobDriver } from './job-driver.js';
+
+const PREFIX = 'santana';
+
+/**
+ * BullMQ carries job ids between processes; the row is claimed from the table before it runs, so a
+ * duplicate delivery (a re-push after a lost ack) never runs a job twice.
+ */
+export function createBullmqDriver(deps: {
+  repo: JobsRepo;
+  logger: Logger;
+  /** A connection for producers (fails fast while Redis is down: the sweeper repeats the push). */
+  producer: Redis;
+  /** Creates a blocking connection for a worker. */
+  workerConnection: () => Redis;
+  leaseMs: number;
+  owner: string;
+}): JobDriver {
+  const queues = new Map<string, Queue>();
+  const workers: Worker[] = [];
+  const claims = createBatcher<number, Job | null>({
+    flush: async (ids) => {
+      const claimed = await deps.repo.claimByIds(ids, deps.leaseMs, deps.owner);
+      return new Map(claimed.map((job) => [job.id, job]));
+    },
+    fallback: null,
+  });
+
+  const queueFor = (name: string) => {
+    let queue = queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: deps.producer, prefix: PREFIX });
+      queue.on('error', (error) => deps.logger.warn({ err: error, queue: name }, 'BullMQ queue error'));
+      queues.set(name, queue);
+    }
+    return queue;
+  };
+
+  return {
+    kind: 'bullmq',
+    repushStale: true,
+    async push(refs: QueuedRef[]) {
+      const byQueue = new Map<string, QueuedRef[]>();
+      for (const ref of refs) {
+        const list = byQueue.get(ref.queue);
+        if (list) list.push(ref);
+        else byQueue.set(ref.queue, [ref]);
+      }
+      for (const [queueName, items] of byQueue) {
+        try {
+          await queueFor(queueName).addBulk(
+            items.map((ref) => ({
+              name: ref.name,
+              data: { id: ref.id },
+              opts: { jobId: `j${ref.id}`, removeOnComplete: true, removeOnFail: true },
+            })),
+          );
+        } catch (error) {
+          // The rows are committed; the scheduler's sweep pushes them again once Redis is back.
+          deps.logger.warn({ err: error, queue: queueName, count: items.length }, 'Could not push jobs to Redis');
+        }
+      }
+    },
+    async startConsuming(consumer: JobConsumer, options) {
+      for (const queueName of options.queues) {
+        const worker = new Worker<{ id: number }>(
+          queueName,
+          async (bullJob) => {
+            const job = await claims.load(bullJob.data.id);
+            if (job) await consumer.execute(job);
+          },
+          {
+            connection: deps.workerConnection(),
+            prefix: PREFIX,
+            concurrency: options.concurrency,
+            removeOnComplete: { count: 0 },
+            removeOnFail: { count: 0 },
+          },
+        );
+        worker.on('error', (error) => deps.logger.warn({ err: error, queue: queueName }, 'BullMQ worker error'));
+        workers.push(worker);
+      }
+    },
+    async stopConsuming() {
+      // close() waits for the jobs in progress; the runner aborts them first when the grace period ends.
+      await Promise.all(workers.map((worker) => worker.close()));
+      workers.length = 0;
+    },
+    async close() {
+      await this.stopConsuming();
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
+      queues.clear();
+    },
+  };
+}

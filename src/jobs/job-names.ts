@@ -1,0 +1,7 @@
+/**
+ * Every job the product knows. The registry refuses to start unless each name has exactly one
+ * definition, so a job cannot be enqueued for a handler that does not exist.
+ */
+export const JOB_NAMES = ['system.probe'] as const;
+
+export type JobName = (typeof JOB_NAMES)[number];

@@ -1,0 +1,233 @@
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { Db } from '../db/client.js';
+import type { Job, JobStatus } from '../db/schema.js';
+import type { TxContext } from '../db/transaction.js';
+import { createBatcher } from '../shared/batcher.js';
+import { type Clock, systemClock } from '../shared/clock.js';
+import { randomToken } from '../shared/crypto.js';
+import type { Logger } from '../shared/logger.js';
+import { type Metrics, registerCollectedGauge } from '../shared/metrics.js';
+import { createBullmqDriver } from './drivers/bullmq.driver.js';
+import type { JobDriver } from './drivers/job-driver.js';
+import { createLocalDriver } from './drivers/local.driver.js';
+import { JOB_DEFAULTS } from './job-definition.js';
+import type { JobName } from './job-names.js';
+import type { JobRegistry } from './job-registry.js';
+import { createJobRunner } from './job-runner.js';
+import { createJobScheduler, type SchedulerOptions } from './job-scheduler.js';
+import { createJobsRepo, type NewJobRow, type QueuedRef } from './jobs.repo.js';
+
+export interface EnqueueOptions {
+  /** Run no earlier than this (a delayed job: it waits in `scheduled` until the scheduler promotes it). */
+  runAt?: Date;
+  delayMs?: number;
+  /** Idempotency key: a second enqueue with the same key is ignored and returns the first job. */
+  key?: string;
+  accountId?: number | null;
+  maxAttempts?: number;
+  /** Enqueue inside this transaction; the push happens only after it commits. */
+  tx?: TxContext;
+}
+
+export interface EnqueueResult {
+  id: number;
+  created: boolean;
+}
+
+export interface JobSystemDeps {
+  db: Db;
+  registry: JobRegistry;
+  logger: Logger;
+  metrics: Metrics;
+  clock?: Clock;
+  /** Producer connection and a factory for workers' blocking connections; null = in-process driver. */
+  redis: { producer: Redis; workerConnection: () => Redis } | null;
+  concurrency?: number;
+  scheduler?: SchedulerOptions;
+}
+
+/** The job layer: durable rows in `jobs`, delivered by BullMQ or in process, with one enqueue API. */
+export function createJobSystem(deps: JobSystemDeps) {
+  const clock = deps.clock ?? systemClock;
+  const repo = createJobsRepo(deps.db);
+  const owner = `${hostname()}:${process.pid}:${randomToken('', 4)}`;
+  const longestTimeout = Math.max(
+    JOB_DEFAULTS.timeoutMs,
+    ...deps.registry.names().map((name) => deps.registry.get(name)?.timeoutMs ?? 0),
+  );
+  // A lease outlives the slowest handler's timeout, so only a dead process lets it expire.
+  const leaseMs = longestTimeout + 30_000;
+  const logger = deps.logger.child({ component: 'jobs' });
+
+  const driver: JobDriver = deps.redis
+    ? createBullmqDriver({ repo, logger, ...deps.redis, leaseMs, owner })
+    : createLocalDriver({ repo, logger, leaseMs, owner });
+  const scheduler = createJobScheduler({ repo, driver, logger }, deps.scheduler);
+  const completions = createBatcher<number, true>({
+    flush: async (ids) => {
+      await repo.markDone(ids);
+      return new Map(ids.map((id) => [id, true as const]));
+    },
+    fallback: true,
+  });
+  const runner = createJobRunner({
+    registry: deps.registry,
+    repo,
+    logger,
+    metrics: deps.metrics,
+    clock,
+    onRescheduled: (runAt) => scheduler.wakeAt(runAt),
+    complete: async (id) => {
+      await completions.load(id);
+    },
+  });
+  let consuming = false;
+  let scheduling = false;
+
+  registerCollectedGauge(deps.metrics, {
+    name: 'jobs',
+    help: 'Jobs in the table by queue and state',
+    labelNames: ['queue', 'state'] as const,
+    collect: async (gauge) => {
+      for (const row of await repo.countByState()) gauge.set({ queue: row.queue, state: row.status }, row.count);
+    },
+  });
+
+  function toRow(name: JobName, payload: unknown, options: EnqueueOptions): NewJobRow {
+    const definition = deps.registry.require(name);
+    const parsed = definition.schema.parse(payload);
+    const runAt = options.runAt ?? new Date(clock.now().getTime() + (options.delayMs ?? 0));
+    return {
+      name,
+      queue: definition.queue ?? JOB_DEFAULTS.queue,
+      payload: parsed,
+      status: runAt.getTime() > clock.now().getTime() ? 'scheduled' : 'queued',
+      runAt,
+      key: options.key ?? null,
+      accountId: options.accountId ?? null,
+      maxAttempts: options.maxAttempts ?? definition.maxAttempts ?? JOB_DEFAULTS.maxAttempts,
+    };
+  }
+
+  async function afterInsert(inserted: Array<QueuedRef & { status: JobStatus }>, rows: NewJobRow[], tx?: TxContext) {
+    const ready = inserted.filter((job) => job.status === 'queued');
+    const push = () => driver.push(ready);
+    const earliest = rows.filter((row) => row.status === 'scheduled').map((row) => row.runAt);
+    const wake = () => {
+      for (const runAt of earliest) scheduler.wakeAt(runAt);
+    };
+    if (tx) {
+      if (ready.length > 0) tx.afterCommit(push);
+      tx.afterCommit(wake);
+    } else {
+      if (ready.length > 0) await push();
+      wake();
+    }
+  }
+
+  return {
+    repo,
+    driverKind: driver.kind,
+
+    /** Validates the payload against the job's schema, commits the row, then hands its id to the driver. */
+    async enqueue(name: JobName, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
+      const row = toRow(name, payload, options);
+      const [inserted] = await repo.insert(options.tx?.trx ?? deps.db, [row]);
+      if (!inserted) {
+        const existing = row.key ? await repo.findByKey(row.key) : undefined;
+        if (!existing) throw new Error(`Job with key ${row.key} vanished while enqueuing`);
+        return { id: existing.id, created: false };
+      }
+      await afterInsert([inserted], [row], options.tx);
+      return { id: inserted.id, created: true };
+    },
+
+    async enqueueMany(
+      items: Array<{ name: JobName; payload: unknown; options?: Omit<EnqueueOptions, 'tx'> }>,
+      tx?: TxContext,
+    ): Promise<number> {
+      const rows = items.map((item) => toRow(item.name, item.payload, item.options ?? {}));
+      let created = 0;
+      for (let start = 0; start < rows.length; start += 1000) {
+        const chunk = rows.slice(start, start + 1000);
+        const inserted = await repo.insert(tx?.trx ?? deps.db, chunk);
+        created += inserted.length;
+        await afterInsert(inserted, chunk, tx);
+      }
+      return created;
+    },
+
+    startWorker(options: { concurrency?: number; queues?: string[] } = {}) {
+      consuming = true;
+      return driver.startConsuming(runner, {
+        queues: options.queues ?? deps.registry.queues(),
+        concurrency: options.concurrency ?? deps.concurrency ?? 16,
+      });
+    },
+
+    startScheduler() {
+      scheduling = true;
+      scheduler.start();
+    },
+
+    scheduler,
+
+    async retryDead(id: number, accountId?: number): Promise<boolean> {
+      const job = await repo.retryDead(id, accountId);
+      if (job) await driver.push([job]);
+      return job !== undefined;
+    },
+
+    async list(filter: { status?: JobStatus; accountId?: number; limit?: number; offset?: number }): Promise<Job[]> {
+      return repo.list({ ...filter, limit: filter.limit ?? 50 });
+    },
+
+    /**
+     * Graceful stop: no new jobs are taken, running ones get `graceMs` to finish; what is still
+     * running then is aborted and given back to the queue, so it runs once, elsewhere or after restart.
+     */
+    async stop(graceMs: number) {
+      if (scheduling) await scheduler.stop();
+      if (consuming) {
+        const stopped = driver.stopConsuming();
+        const deadline = Date.now() + graceMs;
+        while (runner.activeCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        const interrupted = runner.abortActive();
+        const settleBy = Date.now() + 2000;
+        while (runner.activeCount() > 0 && Date.now() < settleBy) await new Promise((r) => setTimeout(r, 10));
+        await stopped;
+        await completions.flushNow();
+        if (interrupted.length > 0) {
+          const released = await repo.release(interrupted);
+          logger.warn({ count: released.length }, 'Returned unfinished jobs to the queue');
+          await driver.push(released);
+        }
+      }
+      await driver.close();
+    },
+  };
+}
+
+export type JobSystem = ReturnType<typeof createJobSystem>;
+
+/** Listing and retrying jobs without running any (the CLI, while the service runs elsewhere). */
+export function createJobAdmin(deps: {
+  db: Db;
+  logger: Logger;
+  redis: { producer: Redis; workerConnection: () => Redis } | null;
+}) {
+  const repo = createJobsRepo(deps.db);
+  const driver: JobDriver = deps.redis
+    ? createBullmqDriver({ repo, logger: deps.logger, ...deps.redis, leaseMs: 0, owner: 'cli' })
+    : createLocalDriver({ repo, logger: deps.logger, leaseMs: 0, owner: 'cli' });
+  return {
+    list: (filter: { status?: JobStatus; limit: number }) => repo.list(filter),
+    async retryDead(id: number): Promise<boolean> {
+      const job = await repo.retryDead(id);
+      if (job) await driver.push([job]);
+      return job !== undefined;
+    },
+    close: () => driver.close(),
+  };
+}
