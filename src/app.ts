@@ -14,6 +14,7 @@ import { buildServer } from './http/server.js';
 import { createJobRegistry } from './jobs/job-registry.js';
 import type { SchedulerOptions } from './jobs/job-scheduler.js';
 import { createJobSystem } from './jobs/job-system.js';
+import { createRateLimiter } from './jobs/rate-limiter.js';
 import { systemProbeJob } from './jobs/system-probe.job.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { createLogger, type Logger } from './shared/logger.js';
@@ -63,7 +64,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     users,
     credentials,
     audit,
-    throttle: createSignInThrottle(redis?.client ?? null),
+    throttle: createSignInThrottle(redis ? { client: redis.client, prefix: config.redis?.prefix ?? 'santana' } : null),
     secretKeyBase: config.secretKeyBase,
     frontendUrl: config.http.frontendUrl,
   });
@@ -77,7 +78,12 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     redis: redis ? { producer: redis.client, workerConnection: redis.workerConnection } : null,
     concurrency: options.jobConcurrency,
     scheduler: options.scheduler,
+    leaseMs: config.jobs.leaseMs,
+    redisPrefix: config.redis?.prefix,
   });
+
+  // Per-key send budgets (e.g. 80/s per WhatsApp number), shared across processes through Redis.
+  const rateLimiter = createRateLimiter(redis ? { client: redis.client, prefix: config.redis?.prefix ?? 'santana' } : null);
 
   const readiness: Record<string, () => Promise<void>> = { database: () => database.ping() };
   if (redis) readiness.redis = async () => void (await redis.client.ping());
@@ -106,7 +112,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     metrics,
     jobs,
     server,
-    services: { auth, agents, users, audit, credentials },
+    services: { auth, agents, users, audit, credentials, rateLimiter },
 
     /** Starts what this role runs: workers, scheduler and the HTTP listener. */
     async start(): Promise<string> {

@@ -8,10 +8,13 @@ const WINDOW_SECONDS = 60;
  * Counts failed sign-ins per IP and per e-mail (shared through Redis when there is one): after
  * 10 failures in a minute, either key is refused until the minute is over.
  */
-export function createSignInThrottle(redis: Redis | null) {
+export function createSignInThrottle(redis: { client: Redis; prefix: string } | null) {
   const make = (prefix: string): RateLimiterAbstract => {
-    const options = { points: MAX_FAILURES, duration: WINDOW_SECONDS, keyPrefix: `santana:signin:${prefix}` };
-    return redis ? new RateLimiterRedis({ ...options, storeClient: redis }) : new RateLimiterMemory(options);
+    const options = { points: MAX_FAILURES, duration: WINDOW_SECONDS, keyPrefix: `${redis?.prefix ?? 'santana'}:signin:${prefix}` };
+    // While Redis is away, counting continues in memory instead of failing every sign-in.
+    return redis
+      ? new RateLimiterRedis({ ...options, storeClient: redis.client, insuranceLimiter: new RateLimiterMemory(options) })
+      : new RateLimiterMemory(options);
   };
   const byIp = make('ip');
   const byEmail = make('email');

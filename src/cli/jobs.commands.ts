@@ -19,6 +19,7 @@ async function withJobAdmin<T>(
     db: database.db,
     logger,
     redis: redis ? { producer: redis.client, workerConnection: redis.workerConnection } : null,
+    redisPrefix: config.redis?.prefix,
   });
   try {
     return await fn(admin);

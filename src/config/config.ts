@@ -22,7 +22,7 @@ export interface Config {
   http: { port: number; host: string; trustProxy: boolean; frontendUrl: string };
   dataDir: string;
   database: DatabaseConfig;
-  redis: { url: string } | null;
+  redis: { url: string; prefix: string } | null;
   secretKeyBase: string;
   /** Where SECRET_KEY_BASE came from: the environment, or generated into DATA_DIR. */
   secretKeyBaseSource: 'env' | 'data_dir';
@@ -31,6 +31,7 @@ export interface Config {
   whatsapp: { inbox: WhatsAppEnvInbox | null; graphUrl: string; graphVersion: string; simulator: boolean };
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
+  jobs: { leaseMs: number };
 }
 
 export class ConfigError extends Error {
@@ -125,7 +126,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           startupTimeoutMs: env.DATABASE_STARTUP_TIMEOUT * 1000,
         }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
-    redis: env.REDIS_URL ? { url: env.REDIS_URL } : null,
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : null,
     secretKeyBase: env.SECRET_KEY_BASE ?? loadOrCreateSecretKeyBase(dataDir),
     secretKeyBaseSource: env.SECRET_KEY_BASE ? 'env' : 'data_dir',
     admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
@@ -138,5 +139,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT * 1000,
+    jobs: { leaseMs: env.JOBS_LEASE_SECONDS * 1000 },
   };
 }

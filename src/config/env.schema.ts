@@ -87,6 +87,13 @@ export const EnvSchema = z.object({
   ),
   DATABASE_STARTUP_TIMEOUT: positiveSeconds(30),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]{1,50}$/, { error: 'expected letters, digits, ":", "_" or "-" (at most 50)' })
+      .default('santana'),
+  ),
   SECRET_KEY_BASE: z.preprocess(
     emptyAsUndefined,
     z.string().min(32, { error: 'expected at least 32 characters (try: openssl rand -hex 64)' }).optional(),
@@ -122,6 +129,7 @@ export const EnvSchema = z.object({
     z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ),
   SHUTDOWN_TIMEOUT: positiveSeconds(25),
+  JOBS_LEASE_SECONDS: positiveSeconds(30),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -19,6 +19,8 @@ export interface SqlSession {
 
 export interface DatabaseHandle {
   kind: 'pglite' | 'postgres';
+  /** The PGlite instance (for dumps in tests); undefined on PostgreSQL. */
+  pglite?: PGlite;
   db: Db;
   /** Runs fn on one dedicated connection (held for the whole call). */
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
@@ -111,13 +113,16 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-/** Opens PGlite: a directory path, or `memory://` for tests. */
-export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+/** Opens PGlite: a directory path, or `memory://` (optionally loaded from a dump, as tests do). */
+export async function openPglite(dataDir: string, options: { loadDataDir?: Blob } = {}): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith('memory://');
   const unlock = inMemory ? () => {} : lockDataDir(dataDir);
   let client: PGlite;
   try {
-    client = await PGlite.create(inMemory ? undefined : dataDir, { parsers: { [pgliteTypes.INT8]: parseInt8 } });
+    client = await PGlite.create(inMemory ? undefined : dataDir, {
+      parsers: { [pgliteTypes.INT8]: parseInt8 },
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
   } catch (error) {
     unlock();
     throw error;
@@ -125,6 +130,7 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
   return {
     kind: 'pglite',
+    pglite: client,
     db,
     // PGlite has one connection: sessions run after queued Kysely work, through the same serialising driver.
     withSession(fn) {

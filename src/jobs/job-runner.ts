@@ -93,6 +93,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
   return {
     execute,
     activeCount: () => active.size,
+    activeIds: () => [...active.keys()],
     /** Aborts what is still running after the grace period; returns the ids to give back to the queue. */
     abortActive(): number[] {
       stopping = true;

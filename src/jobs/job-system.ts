@@ -45,6 +45,10 @@ export interface JobSystemDeps {
   redis: { producer: Redis; workerConnection: () => Redis } | null;
   concurrency?: number;
   scheduler?: SchedulerOptions;
+  /** How long a running job's row stays leased without renewal (renewed every third of it). */
+  leaseMs?: number;
+  /** Key prefix in Redis, so several installations (or test runs) can share one server. */
+  redisPrefix?: string;
 }
 
 /** The job layer: durable rows in `jobs`, delivered by BullMQ or in process, with one enqueue API. */
@@ -52,16 +56,12 @@ export function createJobSystem(deps: JobSystemDeps) {
   const clock = deps.clock ?? systemClock;
   const repo = createJobsRepo(deps.db);
   const owner = `${hostname()}:${process.pid}:${randomToken('', 4)}`;
-  const longestTimeout = Math.max(
-    JOB_DEFAULTS.timeoutMs,
-    ...deps.registry.names().map((name) => deps.registry.get(name)?.timeoutMs ?? 0),
-  );
-  // A lease outlives the slowest handler's timeout, so only a dead process lets it expire.
-  const leaseMs = longestTimeout + 30_000;
+  // Leases are short and renewed while a job runs, so a job whose process died is recovered quickly.
+  const leaseMs = deps.leaseMs ?? 30_000;
   const logger = deps.logger.child({ component: 'jobs' });
 
   const driver: JobDriver = deps.redis
-    ? createBullmqDriver({ repo, logger, ...deps.redis, leaseMs, owner })
+    ? createBullmqDriver({ repo, logger, ...deps.redis, leaseMs, owner, prefix: deps.redisPrefix ?? 'santana' })
     : createLocalDriver({ repo, logger, leaseMs, owner });
   const scheduler = createJobScheduler({ repo, driver, logger }, deps.scheduler);
   const completions = createBatcher<number, true>({
@@ -84,6 +84,17 @@ export function createJobSystem(deps: JobSystemDeps) {
   });
   let consuming = false;
   let scheduling = false;
+  let renewTimer: NodeJS.Timeout | undefined;
+
+  async function renewLeases() {
+    const ids = runner.activeIds();
+    if (ids.length === 0) return;
+    try {
+      await repo.renewLeases(ids, leaseMs, owner);
+    } catch (error) {
+      logger.warn({ err: error }, 'Could not renew job leases');
+    }
+  }
 
   registerCollectedGauge(deps.metrics, {
     name: 'jobs',
@@ -160,6 +171,7 @@ export function createJobSystem(deps: JobSystemDeps) {
 
     startWorker(options: { concurrency?: number; queues?: string[] } = {}) {
       consuming = true;
+      renewTimer = setInterval(() => void renewLeases(), Math.max(100, Math.floor(leaseMs / 3)));
       return driver.startConsuming(runner, {
         queues: options.queues ?? deps.registry.queues(),
         concurrency: options.concurrency ?? deps.concurrency ?? 16,
@@ -179,6 +191,11 @@ export function createJobSystem(deps: JobSystemDeps) {
       return job !== undefined;
     },
 
+    async find(id: number, accountId: number): Promise<Job | undefined> {
+      const job = await repo.findById(id);
+      return job?.account_id === accountId ? job : undefined;
+    },
+
     async list(filter: { status?: JobStatus; accountId?: number; limit?: number; offset?: number }): Promise<Job[]> {
       return repo.list({ ...filter, limit: filter.limit ?? 50 });
     },
@@ -190,6 +207,7 @@ export function createJobSystem(deps: JobSystemDeps) {
     async stop(graceMs: number) {
       if (scheduling) await scheduler.stop();
       if (consuming) {
+        clearInterval(renewTimer);
         const stopped = driver.stopConsuming();
         const deadline = Date.now() + graceMs;
         while (runner.activeCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -216,10 +234,18 @@ export function createJobAdmin(deps: {
   db: Db;
   logger: Logger;
   redis: { producer: Redis; workerConnection: () => Redis } | null;
+  redisPrefix?: string;
 }) {
   const repo = createJobsRepo(deps.db);
   const driver: JobDriver = deps.redis
-    ? createBullmqDriver({ repo, logger: deps.logger, ...deps.redis, leaseMs: 0, owner: 'cli' })
+    ? createBullmqDriver({
+        repo,
+        logger: deps.logger,
+        ...deps.redis,
+        leaseMs: 0,
+        owner: 'cli',
+        prefix: deps.redisPrefix ?? 'santana',
+      })
     : createLocalDriver({ repo, logger: deps.logger, leaseMs: 0, owner: 'cli' });
   return {
     list: (filter: { status?: JobStatus; limit: number }) => repo.list(filter),

@@ -99,6 +99,17 @@ export function createJobsRepo(db: Db) {
         .execute();
     },
 
+    /** Extends the leases this process holds on jobs it is still running. */
+    async renewLeases(ids: number[], leaseMs: number, owner: string): Promise<void> {
+      await db
+        .updateTable('jobs')
+        .set({ locked_until: sql`now() + make_interval(secs => ${leaseMs / 1000})` })
+        .where('id', 'in', ids)
+        .where('status', '=', 'running')
+        .where('locked_by', '=', owner)
+        .execute();
+    },
+
     async markDone(ids: number[]): Promise<void> {
       if (ids.length === 0) return;
       await db

@@ -60,6 +60,46 @@ export async function jobsRoutes(app: FastifyInstance, options: { jobs: JobSyste
   );
 
   api.post(
+    '/probe',
+    {
+      preHandler: requireAdministrator,
+      schema: {
+        tags,
+        summary: 'Enfileirar uma tarefa de teste (verifica se os workers estão processando)',
+        params: AccountParamsSchema,
+        body: z.strictObject({ sleep_ms: z.number().int().min(0).max(60_000).default(0) }).default({ sleep_ms: 0 }),
+        response: { 202: z.object({ id: z.number() }), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = await options.jobs.enqueue(
+        'system.probe',
+        { sleepMs: request.body.sleep_ms },
+        { accountId: accountOf(request).id },
+      );
+      return reply.code(202).send({ id });
+    },
+  );
+
+  api.get(
+    '/:job_id',
+    {
+      preHandler: requireAdministrator,
+      schema: {
+        tags,
+        summary: 'Ver uma tarefa',
+        params: idParam('job_id'),
+        response: { 200: JobSchema, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const job = await options.jobs.find(request.params.job_id, accountOf(request).id);
+      if (!job) throw notFound('Tarefa');
+      return job;
+    },
+  );
+
+  api.post(
     '/:job_id/retry',
     {
       preHandler: requireAdministrator,

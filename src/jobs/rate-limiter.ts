@@ -6,15 +6,17 @@ import { sleep } from '../shared/clock.js';
  * Per-key rate limits for outgoing work (e.g. 80 sends/s per WhatsApp number). Backed by Redis when
  * configured, so every worker process shares one budget per key; in memory otherwise.
  */
-export function createRateLimiter(redis: Redis | null) {
+export function createRateLimiter(redis: { client: Redis; prefix: string } | null) {
   const limiters = new Map<string, RateLimiterAbstract>();
 
   const limiterFor = (perSecond: number) => {
     const id = `per-second:${perSecond}`;
     let limiter = limiters.get(id);
     if (!limiter) {
-      const options = { points: perSecond, duration: 1, keyPrefix: `santana:rl:${perSecond}` };
-      limiter = redis ? new RateLimiterRedis({ ...options, storeClient: redis }) : new RateLimiterMemory(options);
+      const options = { points: perSecond, duration: 1, keyPrefix: `${redis?.prefix ?? 'santana'}:rl:${perSecond}` };
+      limiter = redis
+        ? new RateLimiterRedis({ ...options, storeClient: redis.client, insuranceLimiter: new RateLimiterMemory(options) })
+        : new RateLimiterMemory(options);
       limiters.set(id, limiter);
     }
     return limiter;

@@ -6,8 +6,6 @@ import type { Logger } from '../../shared/logger.js';
 import type { JobsRepo, QueuedRef } from '../jobs.repo.js';
 import type { JobConsumer, JobDriver } from './job-driver.js';
 
-const PREFIX = 'santana';
-
 /**
  * BullMQ carries job ids between processes; the row is claimed from the table before it runs, so a
  * duplicate delivery (a re-push after a lost ack) never runs a job twice.
@@ -21,6 +19,7 @@ export function createBullmqDriver(deps: {
   workerConnection: () => Redis;
   leaseMs: number;
   owner: string;
+  prefix: string;
 }): JobDriver {
   const queues = new Map<string, Queue>();
   const workers: Worker[] = [];
@@ -35,7 +34,7 @@ export function createBullmqDriver(deps: {
   const queueFor = (name: string) => {
     let queue = queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: deps.producer, prefix: PREFIX });
+      queue = new Queue(name, { connection: deps.producer, prefix: deps.prefix });
       queue.on('error', (error) => deps.logger.warn({ err: error, queue: name }, 'BullMQ queue error'));
       queues.set(name, queue);
     }
@@ -77,7 +76,7 @@ export function createBullmqDriver(deps: {
           },
           {
             connection: deps.workerConnection(),
-            prefix: PREFIX,
+            prefix: deps.prefix,
             concurrency: options.concurrency,
             removeOnComplete: { count: 0 },
             removeOnFail: { count: 0 },

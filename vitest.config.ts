@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// Integration suites run on the embedded defaults (PGlite, in-process jobs) and, when DATABASE_URL is
+// set (.ci/run sets it, with REDIS_URL), a second time on PostgreSQL with BullMQ on Redis.
+const withPostgres = Boolean(process.env.DATABASE_URL);
+
+const integration = {
+  include: ['test/integration/**/*.test.ts'],
+  globalSetup: ['test/helpers/global-setup.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      { test: { name: 'embedded', ...integration, env: { TEST_DATABASE: 'pglite' } } },
+      ...(withPostgres ? [{ test: { name: 'postgres', ...integration, env: { TEST_DATABASE: 'postgres' } } }] : []),
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 90_000, hookTimeout: 90_000 } },
+    ],
+  },
+});
