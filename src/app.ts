@@ -83,7 +83,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   });
 
   // Per-key send budgets (e.g. 80/s per WhatsApp number), shared across processes through Redis.
-  const rateLimiter = createRateLimiter(redis ? { client: redis.client, prefix: config.redis?.prefix ?? 'santana' } : null);
+  const rateLimiter = createRateLimiter(
+    redis ? { client: redis.client, prefix: config.redis?.prefix ?? 'santana' } : null,
+  );
 
   const readiness: Record<string, () => Promise<void>> = { database: () => database.ping() };
   if (redis) readiness.redis = async () => void (await redis.client.ping());

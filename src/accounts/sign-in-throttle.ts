@@ -10,10 +10,18 @@ const WINDOW_SECONDS = 60;
  */
 export function createSignInThrottle(redis: { client: Redis; prefix: string } | null) {
   const make = (prefix: string): RateLimiterAbstract => {
-    const options = { points: MAX_FAILURES, duration: WINDOW_SECONDS, keyPrefix: `${redis?.prefix ?? 'santana'}:signin:${prefix}` };
+    const options = {
+      points: MAX_FAILURES,
+      duration: WINDOW_SECONDS,
+      keyPrefix: `${redis?.prefix ?? 'santana'}:signin:${prefix}`,
+    };
     // While Redis is away, counting continues in memory instead of failing every sign-in.
     return redis
-      ? new RateLimiterRedis({ ...options, storeClient: redis.client, insuranceLimiter: new RateLimiterMemory(options) })
+      ? new RateLimiterRedis({
+          ...options,
+          storeClient: redis.client,
+          insuranceLimiter: new RateLimiterMemory(options),
+        })
       : new RateLimiterMemory(options);
   };
   const byIp = make('ip');

@@ -11,12 +11,12 @@ interface FieldProblem {
 function validationProblems(error: FastifyError): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const issue of error.validation ?? []) {
-    const params = issue.params as { issue?: { code?: string; keys?: string[]; path?: PropertyKey[] } } | undefined;
+    const keys = (issue.params as { keys?: unknown } | undefined)?.keys;
     const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
-    const zodIssue = params?.issue;
-    if (zodIssue?.code === 'unrecognized_keys' && zodIssue.keys) {
-      for (const key of zodIssue.keys)
-        problems.push({ field: path ? `${path}.${key}` : key, message: 'campo desconhecido' });
+    if (issue.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+      for (const key of keys) {
+        problems.push({ field: path ? `${path}.${key}` : String(key), message: 'campo desconhecido' });
+      }
     } else {
       problems.push({ field: path || (error.validationContext ?? 'body'), message: issue.message ?? 'inválido' });
     }

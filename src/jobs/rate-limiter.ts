@@ -15,7 +15,11 @@ export function createRateLimiter(redis: { client: Redis; prefix: string } | nul
     if (!limiter) {
       const options = { points: perSecond, duration: 1, keyPrefix: `${redis?.prefix ?? 'santana'}:rl:${perSecond}` };
       limiter = redis
-        ? new RateLimiterRedis({ ...options, storeClient: redis.client, insuranceLimiter: new RateLimiterMemory(options) })
+        ? new RateLimiterRedis({
+            ...options,
+            storeClient: redis.client,
+            insuranceLimiter: new RateLimiterMemory(options),
+          })
         : new RateLimiterMemory(options);
       limiters.set(id, limiter);
     }

@@ -17,7 +17,11 @@ declare module 'vitest' {
 
 // Snapshots are keyed by the migrations' content, so a changed migration never reuses a stale one.
 const schemaHash = createHash('sha256')
-  .update(readMigrations().map((migration) => migration.sql).join('\n'))
+  .update(
+    readMigrations()
+      .map((migration) => migration.sql)
+      .join('\n'),
+  )
   .digest('hex')
   .slice(0, 12);
 
@@ -52,7 +56,9 @@ async function preparePostgresTemplate(): Promise<string> {
       await migrate(handle, createLogger('silent'));
       await handle.close();
       // The pool's backends may still be exiting; make sure none is left before renaming.
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [`${name}_building`]);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
+        `${name}_building`,
+      ]);
       // Renamed only when complete, so an interrupted run never leaves a half-migrated template.
       await admin.query(`ALTER DATABASE ${name}_building RENAME TO ${name}`);
     }

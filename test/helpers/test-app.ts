@@ -43,7 +43,9 @@ export async function createTestApp(options: TestAppOptions = {}) {
     ADMIN_PASSWORD: ADMIN.password,
     FRONTEND_URL,
     LOG_LEVEL: 'silent',
-    ...(testRedisUrl ? { REDIS_URL: testRedisUrl, REDIS_PREFIX: `test${process.pid}${Math.random().toString(36).slice(2, 8)}` } : {}),
+    ...(testRedisUrl
+      ? { REDIS_URL: testRedisUrl, REDIS_PREFIX: `test${process.pid}${Math.random().toString(36).slice(2, 8)}` }
+      : {}),
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   };
@@ -67,7 +69,12 @@ export async function createTestApp(options: TestAppOptions = {}) {
     inject,
     /** Signs in through the real route and returns what a client would keep. */
     async signIn(email = ADMIN.email, password = ADMIN.password, remoteAddress = '127.0.0.1') {
-      const response = await inject({ method: 'POST', url: '/auth/sign_in', payload: { email, password }, remoteAddress });
+      const response = await inject({
+        method: 'POST',
+        url: '/auth/sign_in',
+        payload: { email, password },
+        remoteAddress,
+      });
       if (response.statusCode !== 200) throw new Error(`sign in failed: ${response.statusCode} ${response.body}`);
       const body = response.json() as { data: { id: number; access_token: string; account_id: number } };
       return {

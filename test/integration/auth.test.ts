@@ -57,7 +57,12 @@ describe('POST /auth/sign_in', () => {
 
   it('refuses the 11th attempt after 10 failures from one IP within a minute', async () => {
     const attempt = (email: string) =>
-      t.inject({ method: 'POST', url: '/auth/sign_in', payload: { email, password: 'errada' }, remoteAddress: '10.9.9.9' });
+      t.inject({
+        method: 'POST',
+        url: '/auth/sign_in',
+        payload: { email, password: 'errada' },
+        remoteAddress: '10.9.9.9',
+      });
     for (let i = 0; i < 10; i++) expect((await attempt(`pessoa${i}@example.com`)).statusCode).toBe(401);
     const blocked = await attempt('outra@example.com');
     expect(blocked.statusCode).toBe(429);
@@ -125,7 +130,11 @@ describe('authenticating /api/v1 requests', () => {
 
   it('gives the profile in Chatwoot shape with the caller’s access token', async () => {
     const session = await t.signIn();
-    const byCookie = await t.inject({ method: 'GET', url: '/api/v1/profile', headers: { cookie: `santana_session=${session.cookie}` } });
+    const byCookie = await t.inject({
+      method: 'GET',
+      url: '/api/v1/profile',
+      headers: { cookie: `santana_session=${session.cookie}` },
+    });
     expect(byCookie.json()).toMatchObject({
       id: session.user.id,
       email: ADMIN.email,
@@ -163,7 +172,12 @@ describe('authenticating /api/v1 requests', () => {
       payload: body,
     });
     expect(sameOrigin.statusCode).toBe(201);
-    const byToken = await t.inject({ method: 'POST', url: '/api/v1/profile/access_tokens', headers: session.tokenHeaders, payload: body });
+    const byToken = await t.inject({
+      method: 'POST',
+      url: '/api/v1/profile/access_tokens',
+      headers: session.tokenHeaders,
+      payload: body,
+    });
     expect(byToken.statusCode).toBe(201);
   });
 });
@@ -175,7 +189,11 @@ describe('sessions', () => {
     expect(out.statusCode).toBe(200);
     const cleared = out.cookies.find((cookie) => cookie.name === 'santana_session');
     expect(cleared?.value).toBe('');
-    const byCookie = await t.inject({ method: 'GET', url: '/api/v1/profile', headers: { cookie: `santana_session=${session.cookie}` } });
+    const byCookie = await t.inject({
+      method: 'GET',
+      url: '/api/v1/profile',
+      headers: { cookie: `santana_session=${session.cookie}` },
+    });
     expect(byCookie.statusCode).toBe(401);
     const byToken = await t.inject({ method: 'GET', url: '/api/v1/profile', headers: session.tokenHeaders });
     expect(byToken.statusCode).toBe(401);
@@ -183,14 +201,22 @@ describe('sessions', () => {
 
   it('expires a session left idle for more than a day', async () => {
     const session = await t.signIn();
-    await sql`UPDATE sessions SET last_seen_at = now() - interval '25 hours' WHERE revoked_at IS NULL AND id = (SELECT max(id) FROM sessions)`.execute(t.db);
-    const response = await t.inject({ method: 'GET', url: '/api/v1/profile', headers: { cookie: `santana_session=${session.cookie}` } });
+    await sql`UPDATE sessions SET last_seen_at = now() - interval '25 hours' WHERE revoked_at IS NULL AND id = (SELECT max(id) FROM sessions)`.execute(
+      t.db,
+    );
+    const response = await t.inject({
+      method: 'GET',
+      url: '/api/v1/profile',
+      headers: { cookie: `santana_session=${session.cookie}` },
+    });
     expect(response.statusCode).toBe(401);
   });
 
   it('expires a session past its absolute lifetime even when it is used', async () => {
     const session = await t.signIn();
-    await sql`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id = (SELECT max(id) FROM sessions)`.execute(t.db);
+    await sql`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id = (SELECT max(id) FROM sessions)`.execute(
+      t.db,
+    );
     const response = await t.inject({ method: 'GET', url: '/api/v1/profile', headers: session.tokenHeaders });
     expect(response.statusCode).toBe(401);
   });
@@ -215,7 +241,9 @@ describe('personal API tokens', () => {
 
     const list = await t.inject({ method: 'GET', url: '/api/v1/profile/access_tokens', headers: session.tokenHeaders });
     expect(list.body).not.toContain(token);
-    expect(list.json().payload).toContainEqual(expect.objectContaining({ id, name: 'Integração n8n', token_hint: token.slice(-4) }));
+    expect(list.json().payload).toContainEqual(
+      expect.objectContaining({ id, name: 'Integração n8n', token_hint: token.slice(-4) }),
+    );
 
     const used = await t.inject({ method: 'GET', url: '/api/v1/profile', headers: { api_access_token: token } });
     expect(used.statusCode).toBe(200);
@@ -223,7 +251,9 @@ describe('personal API tokens', () => {
 
     // A personal token outlives the browser session that created it.
     await t.inject({ method: 'POST', url: '/auth/sign_out', headers: session.cookieHeaders });
-    expect((await t.inject({ method: 'GET', url: '/api/v1/profile', headers: { api_access_token: token } })).statusCode).toBe(200);
+    expect(
+      (await t.inject({ method: 'GET', url: '/api/v1/profile', headers: { api_access_token: token } })).statusCode,
+    ).toBe(200);
 
     const revoked = await t.inject({
       method: 'DELETE',
@@ -231,13 +261,19 @@ describe('personal API tokens', () => {
       headers: { api_access_token: token },
     });
     expect(revoked.statusCode).toBe(200);
-    expect((await t.inject({ method: 'GET', url: '/api/v1/profile', headers: { api_access_token: token } })).statusCode).toBe(401);
+    expect(
+      (await t.inject({ method: 'GET', url: '/api/v1/profile', headers: { api_access_token: token } })).statusCode,
+    ).toBe(401);
   });
 });
 
 describe('passwords', () => {
   it('stores argon2id hashes with at least 19 MiB of memory and 2 iterations', async () => {
-    const user = await t.db.selectFrom('users').select('password_hash').where('email', '=', ADMIN.email).executeTakeFirstOrThrow();
+    const user = await t.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('email', '=', ADMIN.email)
+      .executeTakeFirstOrThrow();
     const [, algorithm, , params] = (user.password_hash ?? '').split('$');
     expect(algorithm).toBe('argon2id');
     const settings = Object.fromEntries((params ?? '').split(',').map((pair) => pair.split('=')));
@@ -252,11 +288,23 @@ describe('passwords', () => {
       method: 'PUT',
       url: '/api/v1/profile',
       headers: me.tokenHeaders,
-      payload: { profile: { current_password: ADMIN.password, password: 'nova-senha-456', password_confirmation: 'nova-senha-456' } },
+      payload: {
+        profile: {
+          current_password: ADMIN.password,
+          password: 'nova-senha-456',
+          password_confirmation: 'nova-senha-456',
+        },
+      },
     });
     expect(changed.statusCode).toBe(200);
-    expect((await t.inject({ method: 'GET', url: '/api/v1/profile', headers: other.tokenHeaders })).statusCode).toBe(401);
-    const again = await t.inject({ method: 'POST', url: '/auth/sign_in', payload: { email: ADMIN.email, password: 'nova-senha-456' } });
+    expect((await t.inject({ method: 'GET', url: '/api/v1/profile', headers: other.tokenHeaders })).statusCode).toBe(
+      401,
+    );
+    const again = await t.inject({
+      method: 'POST',
+      url: '/auth/sign_in',
+      payload: { email: ADMIN.email, password: 'nova-senha-456' },
+    });
     expect(again.statusCode).toBe(200);
     sessionCookie(again);
     // Put the original password back for the other tests in this file.
