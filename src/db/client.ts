@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config/config.js';
 import { sleep } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import { withTimeout } from '../shared/timeout.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { isDatabaseUnavailable } from './errors.js';
 import type { Database } from './schema.js';
@@ -93,24 +94,12 @@ async function openPostgres(
       }
     },
     async ping(timeoutMs = 2000) {
-      await withTimeout(pool.query('SELECT 1'), timeoutMs);
+      await withTimeout(pool.query('SELECT 1'), timeoutMs, 'Query read timeout');
     },
     async close() {
       await db.destroy();
     },
   };
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error('Query read timeout'), { code: 'ETIMEDOUT' })), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Opens PGlite: a directory path, or `memory://` (optionally loaded from a dump, as tests do). */
@@ -119,10 +108,12 @@ export async function openPglite(dataDir: string, options: { loadDataDir?: Blob 
   const unlock = inMemory ? () => {} : lockDataDir(dataDir);
   let client: PGlite;
   try {
-    client = await PGlite.create(inMemory ? undefined : dataDir, {
+    const settings = {
       parsers: { [pgliteTypes.INT8]: parseInt8 },
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    });
+    };
+    // PGlite ignores the options when the data directory argument is given as undefined.
+    client = await (inMemory ? PGlite.create(settings) : PGlite.create(dataDir, settings));
   } catch (error) {
     unlock();
     throw error;

@@ -1,13 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../shared/metrics.js';
+import { withTimeout } from '../shared/timeout.js';
 
 export type ReadinessCheck = () => Promise<void>;
-
-const withTimeout = (check: ReadinessCheck, ms: number) =>
-  Promise.race([
-    check(),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)),
-  ]);
 
 /** `/livez` (the process answers), `/readyz` (its dependencies answer) and `/metrics` (Prometheus). */
 export async function healthRoutes(
@@ -20,7 +15,7 @@ export async function healthRoutes(
     const entries = await Promise.all(
       Object.entries(options.checks).map(async ([name, check]) => {
         try {
-          await withTimeout(check, 2000);
+          await withTimeout(check(), 2000, 'no answer within 2000 ms');
           return [name, 'ok'] as const;
         } catch (error) {
           return [name, `unavailable: ${(error as Error).message}`] as const;

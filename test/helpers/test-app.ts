@@ -76,7 +76,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
         remoteAddress,
       });
       if (response.statusCode !== 200) throw new Error(`sign in failed: ${response.statusCode} ${response.body}`);
-      const body = response.json() as { data: { id: number; access_token: string; account_id: number } };
+      const body = response.json() as { data: { id: number; access_token: string; account_id: number; role: string } };
       return {
         response,
         user: body.data,

@@ -226,7 +226,6 @@ describe('the job layer', () => {
     const done = await whenStatus(row?.id ?? 0, 'done');
     expect(seen).toEqual([99]);
     expect(done.attempts).toBe(2);
-    void jobs;
   });
 
   it('runs a committed job whose push was lost (crash between commit and push)', async () => {

@@ -3,8 +3,11 @@ import type { Redis } from 'ioredis';
 import type { Job } from '../../db/schema.js';
 import { createBatcher } from '../../shared/batcher.js';
 import type { Logger } from '../../shared/logger.js';
+import { withTimeout } from '../../shared/timeout.js';
 import type { JobsRepo, QueuedRef } from '../jobs.repo.js';
 import type { JobConsumer, JobDriver } from './job-driver.js';
+
+const PUSH_TIMEOUT_MS = 2000;
 
 /**
  * BullMQ carries job ids between processes; the row is claimed from the table before it runs, so a
@@ -45,6 +48,15 @@ export function createBullmqDriver(deps: {
     kind: 'bullmq',
     repushStale: true,
     async push(refs: QueuedRef[]) {
+      // While Redis is away, do not hold the caller (an HTTP request): the rows are committed, and the
+      // scheduler's sweep pushes stale queued rows again once Redis is back.
+      if (deps.producer.status !== 'ready') {
+        deps.logger.warn(
+          { count: refs.length, redis: deps.producer.status },
+          'Redis unavailable; jobs wait in the table',
+        );
+        return;
+      }
       const byQueue = new Map<string, QueuedRef[]>();
       for (const ref of refs) {
         const list = byQueue.get(ref.queue);
@@ -53,13 +65,15 @@ export function createBullmqDriver(deps: {
       }
       for (const [queueName, items] of byQueue) {
         try {
-          await queueFor(queueName).addBulk(
+          const added = queueFor(queueName).addBulk(
             items.map((ref) => ({
               name: ref.name,
               data: { id: ref.id },
               opts: { jobId: `j${ref.id}`, removeOnComplete: true, removeOnFail: true },
             })),
           );
+          added.catch(() => {});
+          await withTimeout(added, PUSH_TIMEOUT_MS, `Redis did not answer within ${PUSH_TIMEOUT_MS} ms`);
         } catch (error) {
           // The rows are committed; the scheduler's sweep pushes them again once Redis is back.
           deps.logger.warn({ err: error, queue: queueName, count: items.length }, 'Could not push jobs to Redis');
