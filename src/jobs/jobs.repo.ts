@@ -17,6 +17,8 @@ export interface QueuedRef {
   id: number;
   queue: string;
   name: string;
+  /** Attempts spent so far: a remote queue keys each delivery by id and attempt. */
+  attempts: number;
 }
 
 /** Queries over the job table; every decision about them lives in the job runner and scheduler. */
@@ -40,7 +42,7 @@ export function createJobsRepo(db: Db) {
           })),
         )
         .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
-        .returning(['id', 'queue', 'name', 'status'])
+        .returning(['id', 'queue', 'name', 'attempts', 'status'])
         .execute();
     },
 
@@ -152,7 +154,7 @@ export function createJobsRepo(db: Db) {
         })
         .where('id', 'in', ids)
         .where('status', '=', 'running')
-        .returning(['id', 'queue', 'name'])
+        .returning(['id', 'queue', 'name', 'attempts'])
         .execute();
     },
 
@@ -174,7 +176,7 @@ export function createJobsRepo(db: Db) {
             .forUpdate()
             .skipLocked(),
         )
-        .returning(['id', 'queue', 'name'])
+        .returning(['id', 'queue', 'name', 'attempts'])
         .execute();
     },
 
@@ -215,7 +217,7 @@ export function createJobsRepo(db: Db) {
         .updateTable('jobs')
         .set({ status: 'queued', locked_until: null, locked_by: null, updated_at: sql`now()` })
         .where('id', 'in', expired)
-        .returning(['id', 'queue', 'name'])
+        .returning(['id', 'queue', 'name', 'attempts'])
         .execute();
     },
 
@@ -237,7 +239,7 @@ export function createJobsRepo(db: Db) {
             .forUpdate()
             .skipLocked(),
         )
-        .returning(['id', 'queue', 'name'])
+        .returning(['id', 'queue', 'name', 'attempts'])
         .execute();
     },
 
@@ -280,7 +282,7 @@ export function createJobsRepo(db: Db) {
         .where('id', '=', id)
         .where('status', '=', 'dead');
       if (accountId !== undefined) query = query.where('account_id', '=', accountId);
-      return query.returning(['id', 'queue', 'name']).executeTakeFirst();
+      return query.returning(['id', 'queue', 'name', 'attempts']).executeTakeFirst();
     },
 
     async countByState(): Promise<Array<{ queue: string; status: JobStatus; count: number }>> {

@@ -24,7 +24,12 @@ export const tempDataDir = () => mkdtempSync(path.join(tmpdir(), 'santana-e2e-')
 
 /** Environment for a child process: only what we pass (no DATABASE_URL/REDIS_URL leaking from the runner). */
 export function baseEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+  };
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
   return env;
 }
@@ -38,7 +43,11 @@ export interface SpawnedProcess {
 
 /** Runs the built `santana` CLI with the given arguments and environment. */
 export function runSantana(args: string[], env: Record<string, string | undefined>): SpawnedProcess {
-  const child = spawn(process.execPath, [SANTANA_BIN, ...args], { cwd: ROOT, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SANTANA_BIN, ...args], {
+    cwd: ROOT,
+    env: baseEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk) => {
@@ -62,7 +71,12 @@ export interface RunningServer extends SpawnedProcess {
 
 /** Starts `santana serve` on a free port and waits until /readyz answers 200. */
 export async function startServer(
-  options: { env?: Record<string, string | undefined>; dataDir?: string; args?: string[]; readyTimeoutMs?: number } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    dataDir?: string;
+    args?: string[];
+    readyTimeoutMs?: number;
+  } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = options.dataDir ?? tempDataDir();

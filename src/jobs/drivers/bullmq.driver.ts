@@ -69,7 +69,9 @@ export function createBullmqDriver(deps: {
             items.map((ref) => ({
               name: ref.name,
               data: { id: ref.id },
-              opts: { jobId: `j${ref.id}`, removeOnComplete: true, removeOnFail: true },
+              // One BullMQ job per row and attempt: pushing a still-waiting row again is a no-op, while a row
+              // recovered from a dead worker (whose BullMQ job may still look active) gets a fresh delivery.
+              opts: { jobId: `j${ref.id}.${ref.attempts}`, removeOnComplete: true, removeOnFail: true },
             })),
           );
           added.catch(() => {});
