@@ -73,7 +73,14 @@ describe('the job layer', () => {
   it('runs an enqueued job once and marks it done', async () => {
     const seen: number[] = [];
     const jobs = startJobs([
-      defineJob({ name: 'test.record', schema: Payload, handler: async ({ n }) => (seen.push(n), 'done') }),
+      defineJob({
+        name: 'test.record',
+        schema: Payload,
+        handler: async ({ n }) => {
+          seen.push(n);
+          return 'done';
+        },
+      }),
     ]);
     const { id } = await jobs.enqueue('test.record' as never, { n: 7 });
     const row = await whenStatus(id, 'done');
@@ -99,7 +106,14 @@ describe('the job layer', () => {
   it('stores one job per idempotency key, however often it is enqueued', async () => {
     let calls = 0;
     const jobs = startJobs([
-      defineJob({ name: 'test.record', schema: Payload, handler: async () => (calls++, 'done') }),
+      defineJob({
+        name: 'test.record',
+        schema: Payload,
+        handler: async () => {
+          calls++;
+          return 'done';
+        },
+      }),
     ]);
     const first = await jobs.enqueue('test.record' as never, { n: 1 }, { key: 'event:42:reminder' });
     const second = await jobs.enqueue('test.record' as never, { n: 1 }, { key: 'event:42:reminder' });
@@ -112,7 +126,14 @@ describe('the job layer', () => {
   it('holds a delayed job until its time, then runs it', async () => {
     let ranAt = 0;
     const jobs = startJobs([
-      defineJob({ name: 'test.record', schema: Payload, handler: async () => ((ranAt = Date.now()), 'done') }),
+      defineJob({
+        name: 'test.record',
+        schema: Payload,
+        handler: async () => {
+          ranAt = Date.now();
+          return 'done';
+        },
+      }),
     ]);
     const runAt = new Date(Date.now() + 400);
     const { id } = await jobs.enqueue('test.record' as never, { n: 1 }, { runAt });
@@ -207,8 +228,15 @@ describe('the job layer', () => {
 
   it('recovers a job whose worker died mid-run (expired lease) and runs it again', async () => {
     const seen: number[] = [];
-    const jobs = startJobs([
-      defineJob({ name: 'test.record', schema: Payload, handler: async ({ n }) => (seen.push(n), 'done') }),
+    startJobs([
+      defineJob({
+        name: 'test.record',
+        schema: Payload,
+        handler: async ({ n }) => {
+          seen.push(n);
+          return 'done';
+        },
+      }),
     ]);
     const [row] = await t.db
       .insertInto('jobs')
@@ -230,7 +258,16 @@ describe('the job layer', () => {
 
   it('runs a committed job whose push was lost (crash between commit and push)', async () => {
     const seen: number[] = [];
-    startJobs([defineJob({ name: 'test.record', schema: Payload, handler: async ({ n }) => (seen.push(n), 'done') })]);
+    startJobs([
+      defineJob({
+        name: 'test.record',
+        schema: Payload,
+        handler: async ({ n }) => {
+          seen.push(n);
+          return 'done';
+        },
+      }),
+    ]);
     const [row] = await t.db
       .insertInto('jobs')
       .values({ name: 'test.record', queue: 'default', payload: JSON.stringify({ n: 5 }), status: 'queued' })
@@ -305,7 +342,10 @@ describe('the job layer', () => {
     const definition = defineJob({
       name: 'test.record',
       schema: Payload,
-      handler: async ({ n }) => (counts.set(n, (counts.get(n) ?? 0) + 1), 'done'),
+      handler: async ({ n }) => {
+        counts.set(n, (counts.get(n) ?? 0) + 1);
+        return 'done';
+      },
     });
     const a = startJobs([definition]);
     startJobs([definition]);
