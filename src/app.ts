@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { createAgentsService } from './accounts/agents.service.js';
@@ -7,17 +8,27 @@ import { ensureFirstAdministrator } from './accounts/bootstrap.js';
 import { createCredentialsRepo } from './accounts/credentials.repo.js';
 import { createSignInThrottle } from './accounts/sign-in-throttle.js';
 import { createUsersRepo } from './accounts/users.repo.js';
+import { createDownloadMediaJob } from './channels/whatsapp/download-media.job.js';
+import { createGraphClient } from './channels/whatsapp/graph-client.js';
+import { createWhatsAppInboundService } from './channels/whatsapp/inbound.service.js';
+import { createProcessWebhookJob } from './channels/whatsapp/process-webhook.job.js';
+import { createWhatsAppTargets } from './channels/whatsapp/whatsapp-target.js';
 import type { Config } from './config/config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { buildServer } from './http/server.js';
+import { ensureWhatsAppInboxFromEnv } from './inbox/env-inbox.js';
+import { createInboxesRepo } from './inbox/inboxes.repo.js';
 import { createJobRegistry } from './jobs/job-registry.js';
 import type { SchedulerOptions } from './jobs/job-scheduler.js';
 import { createJobSystem } from './jobs/job-system.js';
 import { createRateLimiter } from './jobs/rate-limiter.js';
 import { systemProbeJob } from './jobs/system-probe.job.js';
+import { createEventBus } from './realtime/event-bus.js';
 import { type Clock, systemClock } from './shared/clock.js';
+import { createSecretBox } from './shared/crypto.js';
 import { createLogger, type Logger } from './shared/logger.js';
+import { createLocalMediaStorage } from './shared/media-storage.js';
 import { createMetrics } from './shared/metrics.js';
 import { createRedisConnections } from './shared/redis.js';
 
@@ -71,7 +82,6 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const agents = createAgentsService({ users, audit, auth });
   const jobs = createJobSystem({
     db,
-    registry: createJobRegistry([systemProbeJob]),
     logger,
     metrics,
     clock,
@@ -81,6 +91,33 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     leaseMs: config.jobs.leaseMs,
     redisPrefix: config.redis?.prefix,
   });
+  const events = createEventBus({
+    logger,
+    redis: redis
+      ? { publisher: redis.client, subscriber: redis.workerConnection(), prefix: config.redis?.prefix ?? 'santana' }
+      : null,
+  });
+
+  // WhatsApp channel: inboxes, Graph API, media, inbound processing.
+  const box = createSecretBox(config.secretKeyBase);
+  const inboxes = createInboxesRepo(db);
+  if (config.whatsapp.inbox) await ensureWhatsAppInboxFromEnv({ inboxes, box, logger }, config.whatsapp.inbox);
+  const graph = createGraphClient();
+  const targets = createWhatsAppTargets({
+    box,
+    graphUrl: config.whatsapp.graphUrl,
+    graphVersion: config.whatsapp.graphVersion,
+  });
+  const mediaStorage = createLocalMediaStorage(path.join(config.dataDir, 'media'));
+  const inbound = createWhatsAppInboundService({ db, inboxes, jobs, events, logger });
+
+  jobs.setRegistry(
+    createJobRegistry([
+      systemProbeJob,
+      createProcessWebhookJob({ db, inboxes, inbound }),
+      createDownloadMediaJob({ db, graph, targets, storage: mediaStorage, events }),
+    ]),
+  );
 
   // Per-key send budgets (e.g. 80/s per WhatsApp number), shared across processes through Redis.
   const rateLimiter = createRateLimiter(
@@ -98,7 +135,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     readinessDetails: () => ({ role, jobs: jobs.driverKind }),
     api:
       role === 'all' || role === 'api'
-        ? { auth, users, agents, audit, jobs, webDistDir: options.webDistDir ?? DEFAULT_WEB_DIST }
+        ? { db, auth, users, agents, audit, jobs, inboxes, box, webDistDir: options.webDistDir ?? DEFAULT_WEB_DIST }
         : null,
   });
 
@@ -114,7 +151,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     metrics,
     jobs,
     server,
-    services: { auth, agents, users, audit, credentials, rateLimiter },
+    events,
+    services: { auth, agents, users, audit, credentials, rateLimiter, inboxes, box, graph, targets, mediaStorage },
 
     /** Starts what this role runs: workers, scheduler and the HTTP listener. */
     async start(): Promise<string> {
@@ -128,6 +166,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       stopping ??= (async () => {
         await server.close();
         await jobs.stop(config.shutdownTimeoutMs);
+        await events.close();
         await redis?.close();
         if (!options.database) await database.close();
       })();

@@ -14,6 +14,7 @@ export interface AccountsTable {
   id: Generated<number>;
   name: string;
   locale: Generated<string>;
+  last_conversation_display_id: Generated<number>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -104,6 +105,185 @@ export interface JobsTable {
   finished_at: NullableTimestamp;
 }
 
+export type ChannelType = 'whatsapp_cloud' | 'api';
+export type ConversationStatus = 'open' | 'pending' | 'resolved' | 'snoozed';
+export type Priority = 'low' | 'medium' | 'high' | 'urgent';
+export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'played' | 'failed';
+/** Chatwoot's numbering: 0 incoming, 1 outgoing, 2 activity, 3 template. */
+export type MessageType = 0 | 1 | 2 | 3;
+export type FileType = 'image' | 'audio' | 'video' | 'file' | 'sticker';
+
+export interface InboxesTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  channel_type: ChannelType;
+  phone_number: string | null;
+  phone_number_id: string | null;
+  business_account_id: string | null;
+  credentials: string | null;
+  reauthorization_required_at: NullableTimestamp;
+  reauthorization_reason: string | null;
+  enable_auto_assignment: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface InboxMembersTable {
+  inbox_id: number;
+  user_id: number;
+  account_id: number;
+  created_at: CreatedAt;
+}
+
+export interface ContactsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: Generated<string>;
+  name_source: Generated<'profile' | 'agent'>;
+  email: string | null;
+  phone_number: string | null;
+  phone_key: string | null;
+  identifier: string | null;
+  bsuid: string | null;
+  parent_bsuid: string | null;
+  custom_attributes: Json<Record<string, unknown>>;
+  additional_attributes: Json<Record<string, unknown>>;
+  last_activity_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface ContactInboxesTable {
+  id: Generated<number>;
+  account_id: number;
+  contact_id: number;
+  inbox_id: number;
+  source_id: string;
+  created_at: CreatedAt;
+}
+
+export interface TeamsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  description: Generated<string>;
+  allow_auto_assign: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface ConversationsTable {
+  id: Generated<number>;
+  account_id: number;
+  display_id: number;
+  inbox_id: number;
+  contact_id: number;
+  contact_inbox_id: number;
+  status: Generated<ConversationStatus>;
+  snoozed_until: NullableTimestamp;
+  assignee_id: number | null;
+  team_id: number | null;
+  priority: Priority | null;
+  custom_attributes: Json<Record<string, unknown>>;
+  additional_attributes: Json<Record<string, unknown>>;
+  last_incoming_at: NullableTimestamp;
+  last_activity_at: CreatedAt;
+  waiting_since: NullableTimestamp;
+  first_reply_created_at: NullableTimestamp;
+  agent_last_seen_at: NullableTimestamp;
+  contact_last_seen_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  account_id: number;
+  inbox_id: number;
+  conversation_id: number;
+  message_type: MessageType;
+  content_type: Generated<string>;
+  content: string | null;
+  content_attributes: Json<Record<string, unknown>>;
+  private: Generated<boolean>;
+  status: Generated<MessageStatus>;
+  status_at: NullableTimestamp;
+  source_id: string | null;
+  error_code: string | null;
+  error_title: string | null;
+  error_details: string | null;
+  sender_type: 'contact' | 'user' | 'system' | null;
+  sender_id: number | null;
+  in_reply_to_source_id: string | null;
+  sent_at: CreatedAt;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  deleted_at: NullableTimestamp;
+}
+
+export interface AttachmentsTable {
+  id: Generated<number>;
+  account_id: number;
+  message_id: number;
+  file_type: FileType;
+  external_media_id: string | null;
+  mime_type: string | null;
+  file_name: string | null;
+  file_size: number | null;
+  sha256: string | null;
+  storage_key: string | null;
+  status: Generated<'pending' | 'ready' | 'failed'>;
+  error: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface MessageReactionsTable {
+  id: Generated<number>;
+  account_id: number;
+  inbox_id: number;
+  target_source_id: string;
+  reactor_type: 'contact' | 'user';
+  reactor_id: number;
+  emoji: string;
+  reacted_at: Timestamp;
+}
+
+export interface PendingStatusesTable {
+  id: Generated<number>;
+  inbox_id: number;
+  source_id: string;
+  status: string;
+  status_at: Timestamp;
+  payload: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export interface RawWebhooksTable {
+  id: Generated<number>;
+  provider: string;
+  body_sha256: string;
+  body: string;
+  inbox_id: number | null;
+  account_id: number | null;
+  unroutable: Generated<boolean>;
+  received_at: CreatedAt;
+  processed_at: NullableTimestamp;
+  error: string | null;
+}
+
+export interface ChannelEventsTable {
+  id: Generated<number>;
+  account_id: number | null;
+  inbox_id: number | null;
+  raw_webhook_id: number | null;
+  kind: string;
+  payload: Json<Record<string, unknown>>;
+  dedupe_key: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -113,6 +293,18 @@ export interface Database {
   password_tokens: PasswordTokensTable;
   audit_log: AuditLogTable;
   jobs: JobsTable;
+  inboxes: InboxesTable;
+  inbox_members: InboxMembersTable;
+  contacts: ContactsTable;
+  contact_inboxes: ContactInboxesTable;
+  teams: TeamsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  attachments: AttachmentsTable;
+  message_reactions: MessageReactionsTable;
+  pending_statuses: PendingStatusesTable;
+  raw_webhooks: RawWebhooksTable;
+  channel_events: ChannelEventsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -123,3 +315,8 @@ export type AccountUser = Selectable<AccountUsersTable>;
 export type Session = Selectable<SessionsTable>;
 export type AccessToken = Selectable<AccessTokensTable>;
 export type Job = Selectable<JobsTable>;
+export type Inbox = Selectable<InboxesTable>;
+export type Contact = Selectable<ContactsTable>;
+export type Conversation = Selectable<ConversationsTable>;
+export type Message = Selectable<MessagesTable>;
+export type Attachment = Selectable<AttachmentsTable>;

@@ -13,9 +13,13 @@ import { authRoutes } from '../accounts/auth.routes.js';
 import type { AuthService } from '../accounts/auth.service.js';
 import { profileRoutes } from '../accounts/profile.routes.js';
 import type { UsersRepo } from '../accounts/users.repo.js';
+import { whatsappWebhookRoutes } from '../channels/whatsapp/whatsapp.webhook.routes.js';
 import type { Config } from '../config/config.js';
+import type { Db } from '../db/client.js';
+import type { InboxesRepo } from '../inbox/inboxes.repo.js';
 import type { JobSystem } from '../jobs/job-system.js';
 import { jobsRoutes } from '../jobs/jobs.routes.js';
+import type { SecretBox } from '../shared/crypto.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 import { registerApiAuth } from './api-auth.js';
@@ -31,11 +35,14 @@ export interface ServerDeps {
   readinessDetails?: () => Record<string, unknown>;
   /** Without the API (worker and scheduler roles): health and metrics only. */
   api: {
+    db: Db;
     auth: AuthService;
     users: UsersRepo;
     agents: AgentsService;
     audit: AuditRepo;
     jobs: JobSystem;
+    inboxes: InboxesRepo;
+    box: SecretBox;
     webDistDir: string;
   } | null;
 }
@@ -138,6 +145,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
     await app.register(authRoutes, { auth: api.auth, frontendUrl: deps.config.http.frontendUrl });
+    await app.register(whatsappWebhookRoutes, { db: api.db, inboxes: api.inboxes, box: api.box, jobs: api.jobs });
 
     const apiAuth = registerApiAuth(app, {
       auth: api.auth,

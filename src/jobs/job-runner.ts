@@ -8,7 +8,7 @@ import type { JobRegistry } from './job-registry.js';
 import type { JobsRepo } from './jobs.repo.js';
 
 export interface JobRunnerDeps {
-  registry: JobRegistry;
+  registry: Pick<JobRegistry, 'get'>;
   repo: JobsRepo;
   logger: Logger;
   metrics: Metrics;

@@ -37,7 +37,8 @@ export interface EnqueueResult {
 
 export interface JobSystemDeps {
   db: Db;
-  registry: JobRegistry;
+  /** Optional here: services that enqueue are built before the handlers that need them (see `setRegistry`). */
+  registry?: JobRegistry;
   logger: Logger;
   metrics: Metrics;
   clock?: Clock;
@@ -71,8 +72,14 @@ export function createJobSystem(deps: JobSystemDeps) {
     },
     fallback: true,
   });
+  let registry: JobRegistry | undefined = deps.registry;
+  const requireRegistry = () => {
+    if (!registry)
+      throw new Error('The job registry is not set: call setRegistry() before enqueueing or starting workers');
+    return registry;
+  };
   const runner = createJobRunner({
-    registry: deps.registry,
+    registry: { get: (name) => requireRegistry().get(name) },
     repo,
     logger,
     metrics: deps.metrics,
@@ -106,7 +113,7 @@ export function createJobSystem(deps: JobSystemDeps) {
   });
 
   function toRow(name: JobName, payload: unknown, options: EnqueueOptions): NewJobRow {
-    const definition = deps.registry.require(name);
+    const definition = requireRegistry().require(name);
     const parsed = definition.schema.parse(payload);
     const runAt = options.runAt ?? new Date(clock.now().getTime() + (options.delayMs ?? 0));
     return {
@@ -141,6 +148,11 @@ export function createJobSystem(deps: JobSystemDeps) {
     repo,
     driverKind: driver.kind,
 
+    /** Sets the job definitions (once every service their handlers use exists). */
+    setRegistry(value: JobRegistry) {
+      registry = value;
+    },
+
     /** Validates the payload against the job's schema, commits the row, then hands its id to the driver. */
     async enqueue(name: JobName, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
       const row = toRow(name, payload, options);
@@ -173,7 +185,7 @@ export function createJobSystem(deps: JobSystemDeps) {
       consuming = true;
       renewTimer = setInterval(() => void renewLeases(), Math.max(100, Math.floor(leaseMs / 3)));
       return driver.startConsuming(runner, {
-        queues: options.queues ?? deps.registry.queues(),
+        queues: options.queues ?? requireRegistry().queues(),
         concurrency: options.concurrency ?? deps.concurrency ?? 16,
       });
     },

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
+import { defineJob } from '../../jobs/job-definition.js';
+import type { WhatsAppInboundService } from './inbound.service.js';
+import { rawWebhooksRepo } from './raw-webhooks.repo.js';
+import { WebhookEnvelopeSchema } from './webhook-envelope.js';
+import { extractEvents } from './webhook-events.js';
+
+/**
+ * Turns a stored webhook into messages, statuses and events. Safe to run again (a retry, or a replay
+ * after a bug fix): every step it takes is idempotent.
+ */
+export function createProcessWebhookJob(deps: { db: Db; inboxes: InboxesRepo; inbound: WhatsAppInboundService }) {
+  return defineJob({
+    name: 'whatsapp.process_webhook',
+    queue: 'webhooks',
+    schema: z.object({ rawWebhookId: z.number().int().positive() }),
+    maxAttempts: 10,
+    backoff: { baseMs: 2_000, maxMs: 10 * 60 * 1000 },
+    async handler({ rawWebhookId }) {
+      const raw = await rawWebhooksRepo.find(deps.db, rawWebhookId);
+      if (!raw) return 'skipped';
+      const envelope = WebhookEnvelopeSchema.parse(JSON.parse(raw.body));
+      const fallbackInbox = raw.inbox_id === null ? null : ((await deps.inboxes.findById(raw.inbox_id)) ?? null);
+      const events = extractEvents(envelope);
+      let unrouted = 0;
+      for (const [index, event] of events.entries()) {
+        const applied = await deps.inbound.apply(event, {
+          rawWebhookId,
+          eventKey: `${rawWebhookId}:${index}`,
+          receivedAt: raw.received_at,
+          fallbackInbox,
+        });
+        if (!applied) unrouted++;
+      }
+      await rawWebhooksRepo.markProcessed(
+        deps.db,
+        rawWebhookId,
+        unrouted > 0 ? `${unrouted} event(s) for a number no inbox owns` : null,
+      );
+      return 'done';
+    },
+  });
+}

@@ -1,0 +1,162 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import type { Inbox } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
+import { errorResponses } from '../../http/schemas.js';
+import { openCredentials } from '../../inbox/inbox-credentials.js';
+import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
+import type { JobSystem } from '../../jobs/job-system.js';
+import type { SecretBox } from '../../shared/crypto.js';
+import { safeEqual, sha256Hex } from '../../shared/crypto.js';
+import { AppError } from '../../shared/errors.js';
+import { rawWebhooksRepo } from './raw-webhooks.repo.js';
+import { phoneNumbersIn, WebhookEnvelopeSchema } from './webhook-envelope.js';
+import { verifyHubSignature } from './webhook-signature.js';
+
+/** Meta batches updates; 1 MiB holds hundreds of them. Bigger bodies get 413. */
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
+const HandshakeQuerySchema = z.object({
+  'hub.mode': z.string().optional(),
+  'hub.verify_token': z.string().optional(),
+  'hub.challenge': z.string().max(500).optional(),
+});
+
+const PathSchema = z.object({ phone_number: z.string().max(30).optional() });
+
+/**
+ * Meta's webhook endpoint: the verification handshake (GET) and deliveries (POST). A delivery is
+ * answered 200 only once its raw body is committed with the job that will process it; a database
+ * outage answers 503 so Meta retries (for up to 7 days).
+ */
+export async function whatsappWebhookRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; inboxes: InboxesRepo; box: SecretBox; jobs: JobSystem },
+) {
+  const unroutableLogged = new Set<string>();
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  // Signatures are computed over the exact bytes: keep the body as a Buffer in this scope.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
+    (_request, body, done) => done(null, body),
+  );
+
+  const digits = (value: string) => value.replace(/\D/g, '');
+  const credentialsOf = (inbox: Inbox) => openCredentials(deps.box, inbox);
+
+  async function pathInbox(request: FastifyRequest): Promise<Inbox | null | undefined> {
+    const phone = (request.params as { phone_number?: string }).phone_number;
+    if (phone === undefined) return undefined;
+    return (
+      (await deps.inboxes.findByPhoneNumber(digits(phone))) ?? (await deps.inboxes.findByPhoneNumberId(phone)) ?? null
+    );
+  }
+
+  const handshake = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
+    const query = HandshakeQuerySchema.parse(request.query);
+    const token = query['hub.verify_token'] ?? '';
+    const scoped = await pathInbox(request);
+    const candidates = scoped ? [scoped] : scoped === null ? [] : await deps.inboxes.listWhatsApp();
+    const matches = candidates.some((inbox) => {
+      const expected = credentialsOf(inbox)?.verify_token;
+      return expected !== undefined && safeEqual(expected, token);
+    });
+    if (query['hub.mode'] !== 'subscribe' || !matches) {
+      return reply.code(403).send({ error: 'forbidden', message: 'Token de verificação inválido.' });
+    }
+    return reply.type('text/plain; charset=utf-8').send(query['hub.challenge'] ?? '');
+  };
+
+  const receive = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
+    const body = request.body;
+    if (!Buffer.isBuffer(body) || body.length === 0) {
+      throw new AppError('bad_request', 'Corpo vazio: envie o JSON do webhook do WhatsApp.');
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      json = undefined;
+    }
+    const envelope = WebhookEnvelopeSchema.safeParse(json);
+    const numbers = envelope.success ? phoneNumbersIn(envelope.data) : [];
+    const scoped = await pathInbox(request);
+    let inbox: Inbox | null = scoped ?? null;
+    for (const number of numbers) {
+      if (inbox) break;
+      inbox = (await deps.inboxes.findByPhoneNumberId(number.phoneNumberId)) ?? null;
+    }
+    // The secret of the inbox it is for; a payload for an unknown number must still be signed by one of ours.
+    const secrets = (inbox ? [inbox] : await deps.inboxes.listWhatsApp())
+      .map((candidate) => credentialsOf(candidate)?.app_secret)
+      .filter((secret): secret is string => Boolean(secret));
+    if (!verifyHubSignature(body, request.headers['x-hub-signature-256'] as string | undefined, secrets)) {
+      throw new AppError('unauthorized', 'Assinatura X-Hub-Signature-256 ausente ou inválida.');
+    }
+    if (json === undefined) throw new AppError('invalid_json', 'O corpo do webhook não é um JSON válido.');
+    if (!envelope.success || envelope.data.object !== 'whatsapp_business_account') {
+      throw new AppError('unprocessable', 'Este JSON não é um webhook da WhatsApp Cloud API (object/entry/changes).');
+    }
+
+    const unroutable = inbox === null;
+    await inTransaction(deps.db, async (tx) => {
+      const stored = await rawWebhooksRepo.store(tx.trx, {
+        provider: 'whatsapp',
+        sha256: sha256Hex(body),
+        body: body.toString('utf8'),
+        inboxId: inbox?.id ?? null,
+        accountId: inbox?.account_id ?? null,
+        unroutable,
+      });
+      if (stored.created && !unroutable) {
+        await deps.jobs.enqueue(
+          'whatsapp.process_webhook',
+          { rawWebhookId: stored.id },
+          { tx, key: `raw-webhook:${stored.id}`, accountId: inbox?.account_id ?? null },
+        );
+      }
+    });
+    if (unroutable) {
+      const label = numbers.map((number) => number.phoneNumberId).join(',') || 'sem número';
+      if (!unroutableLogged.has(label)) {
+        unroutableLogged.add(label);
+        request.log.warn(
+          { phoneNumberIds: label },
+          'WhatsApp webhook for a number no inbox owns; stored as unroutable',
+        );
+      }
+    }
+    return reply.code(200).send({ received: true });
+  };
+
+  const schema = {
+    tags: ['WhatsApp (webhooks da Meta)'],
+    security: [],
+  };
+  for (const url of ['/webhooks/whatsapp', '/webhooks/whatsapp/:phone_number']) {
+    api.get(url, {
+      schema: {
+        ...schema,
+        summary: 'Verificação do webhook (hub.challenge)',
+        params: PathSchema,
+        querystring: HandshakeQuerySchema,
+        response: { 200: z.string(), ...errorResponses(403) },
+      },
+      handler: handshake,
+    });
+    api.post(url, {
+      schema: {
+        ...schema,
+        summary: 'Receber eventos da WhatsApp Cloud API (assinados com X-Hub-Signature-256)',
+        params: PathSchema,
+        response: { 200: z.object({ received: z.boolean() }), ...errorResponses(400, 401, 413, 415, 422, 503) },
+      },
+      handler: receive,
+    });
+  }
+}

@@ -1,0 +1,218 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, FileType, Message, MessageStatus, MessageType } from '../db/schema.js';
+
+type Executor = Kysely<Database>;
+
+/** Statuses only move forward; `failed` can replace queued, sent or delivered, and nothing replaces it. */
+export const STATUS_RANK: Record<string, number> = { queued: 0, sent: 1, delivered: 2, failed: 3, read: 3, played: 4 };
+
+const rankOfColumn = sql<number>`CASE status WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'played' THEN 4 ELSE 0 END`;
+
+export interface NewMessage {
+  accountId: number;
+  inboxId: number;
+  conversationId: number;
+  messageType: MessageType;
+  contentType: string;
+  content: string | null;
+  contentAttributes: Record<string, unknown>;
+  private?: boolean;
+  status: MessageStatus;
+  sourceId: string | null;
+  senderType: 'contact' | 'user' | 'system' | null;
+  senderId: number | null;
+  inReplyToSourceId: string | null;
+  sentAt: Date;
+}
+
+export interface StatusChange {
+  status: MessageStatus;
+  at: Date;
+  errorCode?: string | null;
+  errorTitle?: string | null;
+  errorDetails?: string | null;
+}
+
+export const messagesRepo = {
+  /** Inserts a message; a second one with the same wamid in the inbox is ignored (undefined). */
+  async insert(db: Executor, values: NewMessage): Promise<Message | undefined> {
+    return db
+      .insertInto('messages')
+      .values({
+        account_id: values.accountId,
+        inbox_id: values.inboxId,
+        conversation_id: values.conversationId,
+        message_type: values.messageType,
+        content_type: values.contentType,
+        content: values.content,
+        content_attributes: JSON.stringify(values.contentAttributes),
+        private: values.private ?? false,
+        status: values.status,
+        source_id: values.sourceId,
+        sender_type: values.senderType,
+        sender_id: values.senderId,
+        in_reply_to_source_id: values.inReplyToSourceId,
+        sent_at: values.sentAt,
+      })
+      .onConflict((conflict) => conflict.columns(['inbox_id', 'source_id']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+  },
+
+  async findBySource(db: Executor, inboxId: number, sourceId: string): Promise<Message | undefined> {
+    return db
+      .selectFrom('messages')
+      .selectAll()
+      .where('inbox_id', '=', inboxId)
+      .where('source_id', '=', sourceId)
+      .executeTakeFirst();
+  },
+
+  async insertAttachments(
+    db: Executor,
+    rows: Array<{
+      accountId: number;
+      messageId: number;
+      fileType: FileType;
+      externalMediaId: string | null;
+      mimeType: string | null;
+      fileName: string | null;
+      sha256: string | null;
+    }>,
+  ) {
+    if (rows.length === 0) return [];
+    return db
+      .insertInto('attachments')
+      .values(
+        rows.map((row) => ({
+          account_id: row.accountId,
+          message_id: row.messageId,
+          file_type: row.fileType,
+          external_media_id: row.externalMediaId,
+          mime_type: row.mimeType,
+          file_name: row.fileName,
+          sha256: row.sha256,
+          status: row.externalMediaId ? ('pending' as const) : ('failed' as const),
+          error: row.externalMediaId ? null : 'WhatsApp não enviou o identificador da mídia',
+        })),
+      )
+      .returningAll()
+      .execute();
+  },
+
+  /** Moves a message's status forward only (monotonic in SQL, so concurrent updates cannot go back). */
+  async advanceStatus(
+    db: Executor,
+    inboxId: number,
+    sourceId: string,
+    change: StatusChange,
+  ): Promise<Message | undefined> {
+    const rank = STATUS_RANK[change.status] ?? 0;
+    return db
+      .updateTable('messages')
+      .set({
+        status: change.status,
+        status_at: change.at,
+        error_code: change.errorCode ?? sql`error_code`,
+        error_title: change.errorTitle ?? sql`error_title`,
+        error_details: change.errorDetails ?? sql`error_details`,
+        updated_at: sql`now()`,
+      })
+      .where('inbox_id', '=', inboxId)
+      .where('source_id', '=', sourceId)
+      .where('status', 'not in', ['failed', 'received'])
+      .where(rankOfColumn, '<', rank)
+      .returningAll()
+      .executeTakeFirst();
+  },
+
+  async updateContent(
+    db: Executor,
+    id: number,
+    values: { content?: string | null; contentAttributes: Record<string, unknown>; deleted?: boolean },
+  ) {
+    return db
+      .updateTable('messages')
+      .set({
+        ...(values.content !== undefined ? { content: values.content } : {}),
+        content_attributes: JSON.stringify(values.contentAttributes),
+        ...(values.deleted ? { deleted_at: sql`now()` } : {}),
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  },
+
+  async addPendingStatus(
+    db: Executor,
+    values: { inboxId: number; sourceId: string; change: StatusChange; payload: Record<string, unknown> },
+  ) {
+    await db
+      .insertInto('pending_statuses')
+      .values({
+        inbox_id: values.inboxId,
+        source_id: values.sourceId,
+        status: values.change.status,
+        status_at: values.change.at,
+        payload: JSON.stringify({ ...values.payload, change: values.change }),
+      })
+      .execute();
+  },
+
+  /** Statuses that arrived before their message; removed as they are taken. */
+  async takePendingStatuses(db: Executor, inboxId: number, sourceId: string): Promise<StatusChange[]> {
+    const rows = await db
+      .deleteFrom('pending_statuses')
+      .where('inbox_id', '=', inboxId)
+      .where('source_id', '=', sourceId)
+      .returning(['payload'])
+      .execute();
+    return rows
+      .map((row) => (row.payload as { change: StatusChange }).change)
+      .map((change) => ({ ...change, at: new Date(change.at) }))
+      .sort((a, b) => (STATUS_RANK[a.status] ?? 0) - (STATUS_RANK[b.status] ?? 0));
+  },
+
+  async setReaction(
+    db: Executor,
+    values: {
+      accountId: number;
+      inboxId: number;
+      targetSourceId: string;
+      reactorType: 'contact' | 'user';
+      reactorId: number;
+      emoji: string | null;
+      at: Date;
+    },
+  ): Promise<void> {
+    if (!values.emoji) {
+      await db
+        .deleteFrom('message_reactions')
+        .where('inbox_id', '=', values.inboxId)
+        .where('target_source_id', '=', values.targetSourceId)
+        .where('reactor_type', '=', values.reactorType)
+        .where('reactor_id', '=', values.reactorId)
+        .execute();
+      return;
+    }
+    await db
+      .insertInto('message_reactions')
+      .values({
+        account_id: values.accountId,
+        inbox_id: values.inboxId,
+        target_source_id: values.targetSourceId,
+        reactor_type: values.reactorType,
+        reactor_id: values.reactorId,
+        emoji: values.emoji,
+        reacted_at: values.at,
+      })
+      .onConflict((conflict) =>
+        conflict
+          .columns(['inbox_id', 'target_source_id', 'reactor_type', 'reactor_id'])
+          .doUpdateSet({ emoji: values.emoji ?? '', reacted_at: values.at })
+          .where('message_reactions.reacted_at', '<=', values.at),
+      )
+      .execute();
+  },
+};

@@ -1,0 +1,62 @@
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../shared/logger.js';
+
+/** Something that happened in an account, for the realtime stream and (later) outgoing webhooks. */
+export interface AccountEvent {
+  accountId: number;
+  /** Chatwoot's event names: message.created, conversation.updated, contact.updated… */
+  name: string;
+  data: Record<string, unknown>;
+}
+
+export interface EventBus {
+  /** Published after the change committed; every process (through Redis when configured) receives it. */
+  publish(event: AccountEvent): void;
+  subscribe(listener: (event: AccountEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** In-process fan-out, or Redis pub/sub across processes when REDIS_URL is set. */
+export function createEventBus(deps: {
+  logger: Logger;
+  redis: { publisher: Redis; subscriber: Redis; prefix: string } | null;
+}): EventBus {
+  const local = new EventEmitter();
+  local.setMaxListeners(0);
+  const channel = `${deps.redis?.prefix ?? 'santana'}:events`;
+
+  if (deps.redis) {
+    void deps.redis.subscriber
+      .subscribe(channel)
+      .catch((error) => deps.logger.warn({ err: error }, 'Could not subscribe to events'));
+    deps.redis.subscriber.on('message', (received, message) => {
+      if (received !== channel) return;
+      try {
+        local.emit('event', JSON.parse(message) as AccountEvent);
+      } catch (error) {
+        deps.logger.warn({ err: error }, 'Ignoring a malformed event from Redis');
+      }
+    });
+  }
+
+  return {
+    publish(event) {
+      if (!deps.redis) {
+        local.emit('event', event);
+        return;
+      }
+      deps.redis.publisher.publish(channel, JSON.stringify(event)).catch((error) => {
+        // Realtime is best effort: clients resync from the API when they reconnect.
+        deps.logger.warn({ err: error, event: event.name }, 'Could not publish event');
+      });
+    },
+    subscribe(listener) {
+      local.on('event', listener);
+      return () => local.off('event', listener);
+    },
+    async close() {
+      local.removeAllListeners();
+    },
+  };
+}
