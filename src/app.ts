@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { createMembershipCache } from './accounts/access-cache.js';
 import { createAgentsService } from './accounts/agents.service.js';
 import { createAuditRepo } from './accounts/audit.repo.js';
 import { createAuthService } from './accounts/auth.service.js';
@@ -79,7 +80,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     secretKeyBase: config.secretKeyBase,
     frontendUrl: config.http.frontendUrl,
   });
-  const agents = createAgentsService({ users, audit, auth });
+  const memberships = createMembershipCache(users);
+  const agents = createAgentsService({ users, audit, auth, memberships });
   const jobs = createJobSystem({
     db,
     logger,
@@ -135,7 +137,18 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     readinessDetails: () => ({ role, jobs: jobs.driverKind }),
     api:
       role === 'all' || role === 'api'
-        ? { db, auth, users, agents, audit, jobs, inboxes, box, webDistDir: options.webDistDir ?? DEFAULT_WEB_DIST }
+        ? {
+            db,
+            auth,
+            users,
+            memberships,
+            agents,
+            audit,
+            jobs,
+            inboxes,
+            box,
+            webDistDir: options.webDistDir ?? DEFAULT_WEB_DIST,
+          }
         : null,
   });
 
@@ -152,7 +165,20 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     jobs,
     server,
     events,
-    services: { auth, agents, users, audit, credentials, rateLimiter, inboxes, box, graph, targets, mediaStorage },
+    services: {
+      auth,
+      agents,
+      users,
+      memberships,
+      audit,
+      credentials,
+      rateLimiter,
+      inboxes,
+      box,
+      graph,
+      targets,
+      mediaStorage,
+    },
 
     /** Starts what this role runs: workers, scheduler and the HTTP listener. */
     async start(): Promise<string> {

@@ -1,5 +1,6 @@
 import type { Availability, Role } from '../db/schema.js';
 import { AppError, notFound } from '../shared/errors.js';
+import type { MembershipCache } from './access-cache.js';
 import type { AuditRepo } from './audit.repo.js';
 import type { AuthService } from './auth.service.js';
 import { hashPassword } from './password.js';
@@ -28,7 +29,12 @@ interface Actor {
   ip: string;
 }
 
-export function createAgentsService(deps: { users: UsersRepo; audit: AuditRepo; auth: AuthService }) {
+export function createAgentsService(deps: {
+  users: UsersRepo;
+  audit: AuditRepo;
+  auth: AuthService;
+  memberships: MembershipCache;
+}) {
   const { users, audit } = deps;
 
   async function assertKeepsAnAdministrator(accountId: number, userId: number) {
@@ -72,6 +78,7 @@ export function createAgentsService(deps: { users: UsersRepo; audit: AuditRepo; 
         availability: input.availability_status,
         autoOffline: input.auto_offline,
       });
+      deps.memberships.forget(user.id);
       await audit.record({
         action: 'agent.created',
         accountId: actor.accountId,
@@ -106,7 +113,11 @@ export function createAgentsService(deps: { users: UsersRepo; audit: AuditRepo; 
         ...(input.availability_status ? { availability: input.availability_status } : {}),
         ...(input.auto_offline !== undefined ? { auto_offline: input.auto_offline } : {}),
       });
-      if (input.name) await users.updateUser(agentId, { name: input.name });
+      if (input.name) {
+        await users.updateUser(agentId, { name: input.name });
+        deps.auth.forgetCachedCallers();
+      }
+      deps.memberships.forget(agentId);
       if (input.role && input.role !== before.role) {
         await audit.record({
           action: 'user.role_changed',
@@ -127,6 +138,7 @@ export function createAgentsService(deps: { users: UsersRepo; audit: AuditRepo; 
       if (!(await users.findAgent(actor.accountId, agentId))) throw notFound('Agente');
       await assertKeepsAnAdministrator(actor.accountId, agentId);
       await users.removeMembership(actor.accountId, agentId);
+      deps.memberships.forget(agentId);
       await audit.record({
         action: 'agent.removed',
         accountId: actor.accountId,

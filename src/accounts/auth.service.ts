@@ -1,6 +1,8 @@
+import { LRUCache } from 'lru-cache';
 import type { User } from '../db/schema.js';
 import { hmacSha256Hex, randomToken, sha256Hex } from '../shared/crypto.js';
 import { AppError } from '../shared/errors.js';
+import { ACCESS_CACHE_MS } from './access-cache.js';
 import type { AuditRepo } from './audit.repo.js';
 import type { CredentialsRepo } from './credentials.repo.js';
 import { hashPassword, needsRehash, PASSWORD_MIN_LENGTH, verifyPassword } from './password.js';
@@ -19,6 +21,8 @@ export interface Principal {
   name: string;
   displayName: string | null;
   email: string;
+  /** Has chosen a password (an invited agent who has not yet is unconfirmed, as in Chatwoot). */
+  confirmed: boolean;
   via: 'session' | 'token';
   sessionId: number | null;
   accessToken: string;
@@ -51,6 +55,8 @@ export function createAuthService(deps: {
   frontendUrl: string;
 }) {
   const { users, credentials, audit } = deps;
+  // token/session hash → who it is; cleared at once by sign-out, revocation and password changes here.
+  const principals = new LRUCache<string, Principal>({ max: 20_000, ttl: ACCESS_CACHE_MS });
   // The API token of a browser session is derived from the session cookie, so it needs no plaintext storage.
   const sessionAccessToken = (sessionToken: string) =>
     `${TOKEN_PREFIX}${Buffer.from(hmacSha256Hex(deps.secretKeyBase, `session-api:${sessionToken}`), 'hex').toString('base64url')}`;
@@ -121,35 +127,47 @@ export function createAuthService(deps: {
   }
 
   async function authenticateSession(sessionToken: string): Promise<Principal | null> {
-    const row = await credentials.findLiveSession(sha256Hex(sessionToken), SESSION_IDLE_MS);
+    const hash = sha256Hex(sessionToken);
+    const cached = principals.get(`s:${hash}`);
+    if (cached) return cached;
+    const row = await credentials.findLiveSession(hash, SESSION_IDLE_MS);
     if (!row) return null;
     if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) await credentials.touchSession(row.session_id);
-    return {
+    const principal: Principal = {
       userId: row.user_id,
       name: row.name,
       displayName: row.display_name,
       email: row.email,
+      confirmed: row.confirmed,
       via: 'session',
       sessionId: row.session_id,
       accessToken: sessionAccessToken(sessionToken),
     };
+    principals.set(`s:${hash}`, principal);
+    return principal;
   }
 
   async function authenticateToken(token: string): Promise<Principal | null> {
-    const row = await credentials.findLiveToken(sha256Hex(token), SESSION_IDLE_MS);
+    const hash = sha256Hex(token);
+    const cached = principals.get(`t:${hash}`);
+    if (cached) return cached;
+    const row = await credentials.findLiveToken(hash, SESSION_IDLE_MS);
     if (!row) return null;
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > TOUCH_EVERY_MS) {
       await credentials.touchToken(row.token_id, row.session_id);
     }
-    return {
+    const principal: Principal = {
       userId: row.user_id,
       name: row.name,
       displayName: row.display_name,
       email: row.email,
+      confirmed: row.confirmed,
       via: 'token',
       sessionId: row.session_id,
       accessToken: token,
     };
+    principals.set(`t:${hash}`, principal);
+    return principal;
   }
 
   async function createPersonalToken(input: {
@@ -195,6 +213,7 @@ export function createAuthService(deps: {
     await users.updateUser(userId, { password_hash: await hashPassword(password) });
     // A new password ends every open session of that person.
     await credentials.revokeAllSessions(userId);
+    principals.clear();
   }
 
   async function setPasswordWithToken(token: string, password: string, ip: string): Promise<void> {
@@ -207,9 +226,18 @@ export function createAuthService(deps: {
 
   return {
     signIn,
-    signOut: (sessionId: number) => credentials.revokeSession(sessionId),
+    async signOut(sessionId: number) {
+      await credentials.revokeSession(sessionId);
+      principals.clear();
+    },
     listPersonalTokens: (userId: number) => credentials.listPersonalTokens(userId),
-    revokePersonalToken: (userId: number, tokenId: number) => credentials.revokePersonalToken(userId, tokenId),
+    async revokePersonalToken(userId: number, tokenId: number) {
+      const revoked = await credentials.revokePersonalToken(userId, tokenId);
+      principals.clear();
+      return revoked;
+    },
+    /** Forget cached callers (a user's name or e-mail changed). */
+    forgetCachedCallers: () => principals.clear(),
     authenticateSession,
     authenticateToken,
     createPersonalToken,

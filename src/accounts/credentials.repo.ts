@@ -43,6 +43,7 @@ export function createCredentialsRepo(db: Db) {
           'users.name',
           'users.display_name',
           'users.email',
+          sql<boolean>`users.password_hash IS NOT NULL`.as('confirmed'),
         ])
         .where('sessions.token_hash', '=', tokenHash)
         .where('sessions.revoked_at', 'is', null)
@@ -120,6 +121,7 @@ export function createCredentialsRepo(db: Db) {
           'users.name',
           'users.display_name',
           'users.email',
+          sql<boolean>`users.password_hash IS NOT NULL`.as('confirmed'),
         ])
         .where('access_tokens.token_hash', '=', tokenHash)
         .where('access_tokens.revoked_at', 'is', null)

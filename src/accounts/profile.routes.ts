@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { principalOf } from '../http/request-context.js';
 import { errorResponses } from '../http/schemas.js';
 import { AppError, notFound } from '../shared/errors.js';
-import type { AuthService } from './auth.service.js';
+import type { MembershipCache } from './access-cache.js';
+import type { AuthService, Principal } from './auth.service.js';
 import { verifyPassword } from './password.js';
 import type { UsersRepo } from './users.repo.js';
 
@@ -63,31 +64,33 @@ const TokenSchema = z.object({
   last_used_at: z.date().nullable().optional(),
 });
 
-export async function profileRoutes(app: FastifyInstance, options: { auth: AuthService; users: UsersRepo }) {
+export async function profileRoutes(
+  app: FastifyInstance,
+  options: { auth: AuthService; users: UsersRepo; memberships: MembershipCache },
+) {
   const { auth, users } = options;
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['Perfil'];
 
-  async function loadProfile(userId: number, accessToken: string) {
-    const user = await users.findUserById(userId);
-    if (!user) throw notFound('Usuário');
-    const memberships = await users.memberships(userId);
+  // Built from the authenticated caller and cached memberships: the hot path asks the database nothing.
+  async function loadProfile(principal: Principal) {
+    const memberships = await options.memberships.of(principal.userId);
     const primary = memberships[0];
     return {
-      id: user.id,
-      access_token: accessToken,
+      id: principal.userId,
+      access_token: principal.accessToken,
       account_id: primary?.account_id ?? null,
-      available_name: user.display_name ?? user.name,
+      available_name: principal.displayName ?? principal.name,
       avatar_url: '',
-      confirmed: user.password_hash !== null,
-      display_name: user.display_name,
+      confirmed: principal.confirmed,
+      display_name: principal.displayName,
       message_signature: null,
-      email: user.email,
-      name: user.name,
+      email: principal.email,
+      name: principal.name,
       provider: 'email',
       role: primary?.role ?? null,
       ui_settings: {},
-      uid: user.email,
+      uid: principal.email,
       type: 'User',
       custom_attributes: {},
       accounts: memberships.map((m) => ({
@@ -115,8 +118,7 @@ export async function profileRoutes(app: FastifyInstance, options: { auth: AuthS
       },
     },
     async (request) => {
-      const principal = principalOf(request);
-      return loadProfile(principal.userId, principal.accessToken);
+      return loadProfile(principalOf(request));
     },
   );
 
@@ -147,11 +149,13 @@ export async function profileRoutes(app: FastifyInstance, options: { auth: AuthS
         }
         await auth.setPassword(principal.userId, profile.password);
       }
-      await users.updateUser(principal.userId, {
+      const updated = await users.updateUser(principal.userId, {
         ...(profile.name ? { name: profile.name } : {}),
         ...(profile.display_name !== undefined ? { display_name: profile.display_name } : {}),
       });
-      return loadProfile(principal.userId, principal.accessToken);
+      if (!updated) throw notFound('Usuário');
+      auth.forgetCachedCallers();
+      return loadProfile({ ...principal, name: updated.name, displayName: updated.display_name });
     },
   );
 
@@ -179,7 +183,7 @@ export async function profileRoutes(app: FastifyInstance, options: { auth: AuthS
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const memberships = await users.memberships(principal.userId);
+      const memberships = await options.memberships.of(principal.userId);
       const created = await auth.createPersonalToken({
         userId: principal.userId,
         name: request.body.name,

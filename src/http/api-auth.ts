@@ -1,7 +1,7 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { MembershipCache } from '../accounts/access-cache.js';
 import type { AuthService } from '../accounts/auth.service.js';
-import type { UsersRepo } from '../accounts/users.repo.js';
 import { AppError } from '../shared/errors.js';
 import { SESSION_COOKIE } from './request-context.js';
 
@@ -38,7 +38,7 @@ export function assertSameOrigin(request: FastifyRequest, frontendUrl: string): 
 /** Resolves who is calling every `/api/v1` route; account-scoped routes also check membership (404 otherwise). */
 export function registerApiAuth(
   app: FastifyInstance,
-  deps: { auth: AuthService; users: UsersRepo; frontendUrl: string },
+  deps: { auth: AuthService; memberships: MembershipCache; frontendUrl: string },
 ) {
   app.decorateRequest('principal', null);
   app.decorateRequest('account', null);
@@ -64,7 +64,7 @@ export function registerApiAuth(
       const principal = request.principal;
       const membership =
         principal && Number.isSafeInteger(accountId)
-          ? await deps.users.membership(accountId, principal.userId)
+          ? await deps.memberships.in(accountId, principal.userId)
           : undefined;
       // Someone else's account answers exactly like one that does not exist.
       if (!membership) throw new AppError('not_found', 'Conta não encontrada.');

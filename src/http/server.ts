@@ -5,6 +5,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { MembershipCache } from '../accounts/access-cache.js';
 import { agentsRoutes } from '../accounts/agents.routes.js';
 import type { AgentsService } from '../accounts/agents.service.js';
 import type { AuditRepo } from '../accounts/audit.repo.js';
@@ -38,6 +39,7 @@ export interface ServerDeps {
     db: Db;
     auth: AuthService;
     users: UsersRepo;
+    memberships: MembershipCache;
     agents: AgentsService;
     audit: AuditRepo;
     jobs: JobSystem;
@@ -149,13 +151,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
     const apiAuth = registerApiAuth(app, {
       auth: api.auth,
-      users: api.users,
+      memberships: api.memberships,
       frontendUrl: deps.config.http.frontendUrl,
     });
     await app.register(
       async (v1) => {
         v1.addHook('onRequest', apiAuth.authenticate);
-        await v1.register(profileRoutes, { auth: api.auth, users: api.users });
+        await v1.register(profileRoutes, { auth: api.auth, users: api.users, memberships: api.memberships });
         await v1.register(
           async (account) => {
             account.addHook('preHandler', apiAuth.loadAccount);

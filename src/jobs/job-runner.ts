@@ -15,8 +15,12 @@ export interface JobRunnerDeps {
   clock: Clock;
   /** Called when a retry was scheduled, so the scheduler can wake before its next tick. */
   onRescheduled: (runAt: Date) => void;
-  /** Completion goes through a batcher: one UPDATE for many finished jobs. */
-  complete: (id: number) => Promise<void>;
+  /**
+   * Marks a job done through a batcher (one UPDATE for many jobs). Not awaited: the worker slot is
+   * free at once; if the process dies before the batch is written, the lease expires and the
+   * (idempotent) job runs again.
+   */
+  complete: (id: number) => void;
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
@@ -60,7 +64,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
           controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }),
         ),
       ]);
-      await deps.complete(job.id);
+      deps.complete(job.id);
       deps.metrics.jobsProcessed.inc({ queue, name: job.name, outcome: outcome === 'skipped' ? 'skipped' : 'done' });
     } catch (error) {
       await handleFailure(job, error, logger, definition.backoff ?? JOB_DEFAULTS.backoff);

@@ -85,8 +85,10 @@ export function createJobSystem(deps: JobSystemDeps) {
     metrics: deps.metrics,
     clock,
     onRescheduled: (runAt) => scheduler.wakeAt(runAt),
-    complete: async (id) => {
-      await completions.load(id);
+    complete: (id) => {
+      completions
+        .load(id)
+        .catch((error) => logger.warn({ err: error, jobId: id }, 'Could not mark a job done; it will run again'));
     },
   });
   let consuming = false;

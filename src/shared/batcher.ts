@@ -1,24 +1,18 @@
 /**
- * Collects single requests for a few milliseconds and serves them with one call (one SQL statement
- * for many jobs instead of one each). `flush` receives the keys and returns a result per key.
+ * Collects the single requests made during one turn of the event loop and serves them with one call
+ * (one SQL statement for many jobs instead of one each). `flush` returns a result per key.
  */
 export function createBatcher<K, R>(options: {
   flush: (keys: K[]) => Promise<Map<K, R>>;
   maxSize?: number;
-  maxWaitMs?: number;
   fallback: R;
 }) {
   const maxSize = options.maxSize ?? 200;
-  const maxWaitMs = options.maxWaitMs ?? 2;
   let pending: Array<{ key: K; resolve: (value: R) => void; reject: (error: unknown) => void }> = [];
-  let timer: NodeJS.Timeout | undefined;
+  let scheduled: NodeJS.Immediate | undefined;
+  const inFlight = new Set<Promise<void>>();
 
-  async function run() {
-    clearTimeout(timer);
-    timer = undefined;
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
+  async function send(batch: typeof pending) {
     try {
       const results = await options.flush(batch.map((item) => item.key));
       for (const item of batch) item.resolve(results.get(item.key) ?? options.fallback);
@@ -27,15 +21,28 @@ export function createBatcher<K, R>(options: {
     }
   }
 
+  function run() {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = undefined;
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    const sending = send(batch).finally(() => inFlight.delete(sending));
+    inFlight.add(sending);
+  }
+
   return {
     load(key: K): Promise<R> {
       return new Promise<R>((resolve, reject) => {
         pending.push({ key, resolve, reject });
-        if (pending.length >= maxSize) void run();
-        else timer ??= setTimeout(() => void run(), maxWaitMs);
+        if (pending.length >= maxSize) run();
+        else scheduled ??= setImmediate(run);
       });
     },
-    /** Sends whatever is waiting now (used when stopping). */
-    flushNow: run,
+    /** Sends whatever is waiting and waits for every batch in flight (used when stopping). */
+    async flushNow() {
+      run();
+      await Promise.all([...inFlight]);
+    },
   };
 }
