@@ -13,6 +13,7 @@ import { createDownloadMediaJob } from './channels/whatsapp/download-media.job.j
 import { createGraphClient } from './channels/whatsapp/graph-client.js';
 import { createWhatsAppInboundService } from './channels/whatsapp/inbound.service.js';
 import { createProcessWebhookJob } from './channels/whatsapp/process-webhook.job.js';
+import { createSendMessageJob } from './channels/whatsapp/send-message.job.js';
 import { createWhatsAppTargets } from './channels/whatsapp/whatsapp-target.js';
 import type { Config } from './config/config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
@@ -20,6 +21,7 @@ import { migrate } from './db/migrate.js';
 import { buildServer } from './http/server.js';
 import { ensureWhatsAppInboxFromEnv } from './inbox/env-inbox.js';
 import { createInboxesRepo } from './inbox/inboxes.repo.js';
+import { createOutgoingMessagesService } from './inbox/outgoing-messages.service.js';
 import { createJobRegistry } from './jobs/job-registry.js';
 import type { SchedulerOptions } from './jobs/job-scheduler.js';
 import { createJobSystem } from './jobs/job-system.js';
@@ -44,6 +46,8 @@ export interface AppOptions {
   clock?: Clock;
   webDistDir?: string;
   jobConcurrency?: number;
+  /** How long a Graph API call may take (tests shorten it). */
+  graphTimeoutMs?: number;
   scheduler?: SchedulerOptions;
 }
 
@@ -104,7 +108,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const box = createSecretBox(config.secretKeyBase);
   const inboxes = createInboxesRepo(db);
   if (config.whatsapp.inbox) await ensureWhatsAppInboxFromEnv({ inboxes, box, logger }, config.whatsapp.inbox);
-  const graph = createGraphClient();
+  const graph = createGraphClient({ timeoutMs: options.graphTimeoutMs });
   const targets = createWhatsAppTargets({
     box,
     graphUrl: config.whatsapp.graphUrl,
@@ -112,18 +116,19 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   });
   const mediaStorage = createLocalMediaStorage(path.join(config.dataDir, 'media'));
   const inbound = createWhatsAppInboundService({ db, inboxes, jobs, events, logger });
+  // Per-key send budgets (e.g. 80/s per WhatsApp number), shared across processes through Redis.
+  const rateLimiter = createRateLimiter(
+    redis ? { client: redis.client, prefix: config.redis?.prefix ?? 'santana' } : null,
+  );
+  const outgoing = createOutgoingMessagesService({ db, jobs, events, clock });
 
   jobs.setRegistry(
     createJobRegistry([
       systemProbeJob,
       createProcessWebhookJob({ db, inboxes, inbound }),
       createDownloadMediaJob({ db, graph, targets, storage: mediaStorage, events }),
+      createSendMessageJob({ db, inboxes, graph, targets, rateLimiter, events }),
     ]),
-  );
-
-  // Per-key send budgets (e.g. 80/s per WhatsApp number), shared across processes through Redis.
-  const rateLimiter = createRateLimiter(
-    redis ? { client: redis.client, prefix: config.redis?.prefix ?? 'santana' } : null,
   );
 
   const readiness: Record<string, () => Promise<void>> = { database: () => database.ping() };
@@ -178,6 +183,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       graph,
       targets,
       mediaStorage,
+      outgoing,
     },
 
     /** Starts what this role runs: workers, scheduler and the HTTP listener. */

@@ -2,6 +2,11 @@
  * Every job the product knows. The registry refuses to start unless each name has exactly one
  * definition, so a job cannot be enqueued for a handler that does not exist.
  */
-export const JOB_NAMES = ['system.probe', 'whatsapp.process_webhook', 'whatsapp.download_media'] as const;
+export const JOB_NAMES = [
+  'system.probe',
+  'whatsapp.process_webhook',
+  'whatsapp.download_media',
+  'whatsapp.send_message',
+] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];

@@ -1,0 +1,147 @@
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import type { Message } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
+import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
+import { messagesRepo } from '../../inbox/messages.repo.js';
+import { OutgoingMessageIdSchema } from '../../inbox/outgoing-messages.service.js';
+import { defineJob, RetryLaterError } from '../../jobs/job-definition.js';
+import type { RateLimiter } from '../../jobs/rate-limiter.js';
+import type { EventBus } from '../../realtime/event-bus.js';
+import { explainWhatsAppError, isPermanentWhatsAppError } from './error-reasons.js';
+import { GraphApiError, type GraphClient } from './graph-client.js';
+import { buildSendPayload, SendResponseSchema } from './outbound-payload.js';
+import type { WhatsAppTargets } from './whatsapp-target.js';
+
+/** Meta's default throughput per business number. */
+export const SENDS_PER_SECOND = 80;
+
+/**
+ * Sends one queued outgoing message through the Cloud API, under the per-number rate limit.
+ * Temporary failures retry with backoff (the row stays `queued`); permanent ones mark it `failed` with
+ * Meta's code and a reason in Portuguese. A message that is no longer `queued` is never sent again.
+ */
+export function createSendMessageJob(deps: {
+  db: Db;
+  inboxes: InboxesRepo;
+  graph: GraphClient;
+  targets: WhatsAppTargets;
+  rateLimiter: RateLimiter;
+  events: EventBus;
+}) {
+  const publish = (message: Pick<Message, 'id' | 'account_id' | 'conversation_id' | 'status'>) =>
+    deps.events.publish({
+      accountId: message.account_id,
+      name: 'message.updated',
+      data: { id: message.id, conversation_id: message.conversation_id, status: message.status },
+    });
+
+  async function fail(message: Message, code: string | null, title: string | null, details: string | null) {
+    const reason = explainWhatsAppError(code, title ?? details);
+    const failed = await deps.db
+      .updateTable('messages')
+      .set({
+        status: 'failed',
+        status_at: sql`now()`,
+        error_code: code,
+        error_title: title,
+        error_details: details,
+        content_attributes: JSON.stringify({ ...(message.content_attributes as object), external_error: reason }),
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', message.id)
+      .where('status', '=', 'queued')
+      .returningAll()
+      .executeTakeFirst();
+    if (failed) publish(failed);
+  }
+
+  return defineJob({
+    name: 'whatsapp.send_message',
+    queue: 'whatsapp',
+    schema: OutgoingMessageIdSchema,
+    maxAttempts: 8,
+    timeoutMs: 60_000,
+    backoff: { baseMs: 1_000, maxMs: 10 * 60 * 1000 },
+    async handler({ messageId }, context) {
+      const message = await deps.db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
+      if (message?.status !== 'queued' || message.private) return 'skipped';
+      const conversation = await deps.db
+        .selectFrom('conversations')
+        .innerJoin('contact_inboxes', 'contact_inboxes.id', 'conversations.contact_inbox_id')
+        .select(['contact_inboxes.source_id'])
+        .where('conversations.id', '=', message.conversation_id)
+        .executeTakeFirstOrThrow();
+      const inbox = await deps.inboxes.findById(message.inbox_id);
+      if (!inbox) return 'skipped';
+      if (inbox.reauthorization_required_at) {
+        await fail(message, '190', 'Reconexão necessária', inbox.reauthorization_reason);
+        return 'done';
+      }
+      const target = deps.targets.targetFor(inbox);
+      if (!target) {
+        await fail(message, null, 'Caixa de entrada sem credenciais do WhatsApp', null);
+        return 'done';
+      }
+
+      await deps.rateLimiter.acquire(`whatsapp:${target.phoneNumberId}`, SENDS_PER_SECOND, context.signal);
+      let response: z.infer<typeof SendResponseSchema>;
+      try {
+        response = await deps.graph.call(
+          target,
+          'POST',
+          `${encodeURIComponent(target.phoneNumberId)}/messages`,
+          SendResponseSchema,
+          buildSendPayload(message, conversation.source_id),
+        );
+      } catch (error) {
+        if (!(error instanceof GraphApiError)) throw error;
+        const { code, title, errorDetails, retryable, retryAfterMs } = error.details;
+        if (code === '190') await deps.inboxes.markReauthorizationRequired(inbox.id, error.message);
+        const lastAttempt = context.attempt >= context.maxAttempts;
+        if (retryable && !isPermanentWhatsAppError(code) && !lastAttempt) {
+          if (retryAfterMs) throw new RetryLaterError(error.message, retryAfterMs);
+          throw error;
+        }
+        await fail(
+          message,
+          code ?? (error.details.httpStatus === null ? 'network' : null),
+          title ?? error.message,
+          errorDetails,
+        );
+        return 'done';
+      }
+
+      const wamid = response.messages[0]?.id ?? '';
+      try {
+        await inTransaction(deps.db, async (tx) => {
+          const sent = await tx.trx
+            .updateTable('messages')
+            .set({ status: 'sent', status_at: sql`now()`, source_id: wamid, updated_at: sql`now()` })
+            .where('id', '=', message.id)
+            .where('status', '=', 'queued')
+            .returningAll()
+            .executeTakeFirst();
+          if (!sent) return;
+          // Statuses that raced ahead of this response (delivered before we stored the wamid).
+          let latest = sent;
+          for (const change of await messagesRepo.takePendingStatuses(tx.trx, message.inbox_id, wamid)) {
+            latest = (await messagesRepo.advanceStatus(tx.trx, message.inbox_id, wamid, change)) ?? latest;
+          }
+          tx.afterCommit(() => publish(latest));
+        });
+      } catch (error) {
+        // The wamid is already known (an echo arrived first): the message went out; record it as sent.
+        if (!isUniqueViolation(error)) throw error;
+        await deps.db
+          .updateTable('messages')
+          .set({ status: 'sent', updated_at: sql`now()` })
+          .where('id', '=', message.id)
+          .execute();
+      }
+      return 'done';
+    },
+  });
+}
