@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 
-const OUTBOUND = new URL('../../../shared/fixtures/whatsapp-outbound/', import.meta.url);
-/** Meta's documented success response for a send (../shared/fixtures/whatsapp-outbound). */
+const OUTBOUND = new URL('../fixtures/whatsapp-outbound/', import.meta.url);
+/** Meta's documented success response for a send (test/fixtures/whatsapp-outbound). */
 const SEND_RESPONSE = JSON.parse(readFileSync(new URL('metadocs__message_text__response.json', OUTBOUND), 'utf8'));
 
 export interface RecordedRequest {

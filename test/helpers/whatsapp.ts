@@ -4,7 +4,7 @@ import { sealCredentials } from '../../src/inbox/inbox-credentials.js';
 import { sleep } from '../../src/shared/clock.js';
 import type { TestApp } from './test-app.js';
 
-export const FIXTURES_DIR = new URL('../../../shared/fixtures/whatsapp/', import.meta.url);
+export const FIXTURES_DIR = new URL('../fixtures/whatsapp/', import.meta.url);
 
 export function fixtureNames(): string[] {
   return readdirSync(FIXTURES_DIR)
@@ -12,7 +12,7 @@ export function fixtureNames(): string[] {
     .map((file) => file.replace(/\.json$/, ''));
 }
 
-/** A real Cloud API payload from ../shared/fixtures, addressed to our inbox's phone number id. */
+/** A real Cloud API payload from test/fixtures (copied from ../shared/fixtures), addressed to our inbox's phone number id. */
 export function fixture(name: string, phoneNumberId: string): Record<string, unknown> {
   const payload = JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES_DIR), 'utf8'));
   for (const entry of payload.entry) {

@@ -242,7 +242,7 @@ describe('incoming messages', () => {
     expect(rows).toHaveLength(100);
   });
 
-  it('processes every fixture in ../shared/fixtures/whatsapp without error', async () => {
+  it('processes every shared WhatsApp fixture without error', async () => {
     for (const name of fixtureNames()) {
       const response = await postWebhook(t, fixture(name, inbox.phoneNumberId), inbox.appSecret);
       expect(response.statusCode, name).toBe(200);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { WebhookEnvelopeSchema } from './webhook-envelope.js';
 import { extractEvents, type InboundEvent } from './webhook-events.js';
 
-const FIXTURES = new URL('../../../../shared/fixtures/whatsapp/', import.meta.url);
+const FIXTURES = new URL('../../../test/fixtures/whatsapp/', import.meta.url);
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8'));
 const eventsOf = (name: string): InboundEvent[] => extractEvents(WebhookEnvelopeSchema.parse(fixture(name)));
 const onlyMessage = (name: string) => {
