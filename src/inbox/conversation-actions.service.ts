@@ -39,7 +39,12 @@ export function createConversationActions(deps: { db: Db; events: EventBus; cloc
       deps.events.publish({
         accountId: conversation.account_id,
         name,
-        data: { id: conversation.id, display_id: conversation.display_id, status: conversation.status, assignee_id: conversation.assignee_id },
+        data: {
+          id: conversation.id,
+          display_id: conversation.display_id,
+          status: conversation.status,
+          assignee_id: conversation.assignee_id,
+        },
       }),
     );
   }
@@ -71,7 +76,9 @@ export function createConversationActions(deps: { db: Db; events: EventBus; cloc
           const conversation = await load(tx, actor.accountId, displayId);
           const status = requested ?? (conversation.status === 'open' ? 'resolved' : 'open');
           if (status === 'snoozed' && !snoozedUntil) {
-            throw new AppError('unprocessable', 'Informe até quando adiar a conversa.', [{ field: 'snoozed_until', message: 'obrigatório' }]);
+            throw new AppError('unprocessable', 'Informe até quando adiar a conversa.', [
+              { field: 'snoozed_until', message: 'obrigatório' },
+            ]);
           }
           if (status === conversation.status && status !== 'snoozed') return conversation;
           const updated = await tx.trx
@@ -110,7 +117,10 @@ export function createConversationActions(deps: { db: Db; events: EventBus; cloc
             .where('account_users.account_id', '=', actor.accountId)
             .where('account_users.user_id', '=', assigneeId)
             .executeTakeFirst();
-          if (!member) throw new AppError('unprocessable', 'Este agente não faz parte da conta.', [{ field: 'assignee_id', message: 'agente desconhecido' }]);
+          if (!member)
+            throw new AppError('unprocessable', 'Este agente não faz parte da conta.', [
+              { field: 'assignee_id', message: 'agente desconhecido' },
+            ]);
           assigneeName = member.display_name ?? member.name;
         }
         if (conversation.assignee_id === assigneeId) return { conversation, assigneeName };

@@ -1,7 +1,12 @@
 import { sql } from 'kysely';
+import {
+  type AssigneeSummary,
+  serializeContact,
+  serializeConversation,
+  serializeMessage,
+} from '../compat/chatwoot/serializers.js';
 import type { Db } from '../db/client.js';
 import type { Contact, Conversation, ConversationStatus, Message } from '../db/schema.js';
-import { type AssigneeSummary, serializeContact, serializeConversation, serializeMessage } from '../compat/chatwoot/serializers.js';
 import type { Clock } from '../shared/clock.js';
 
 export const CONVERSATIONS_PER_PAGE = 25;
@@ -23,7 +28,12 @@ export function createConversationViews(deps: { db: Db; clock: Clock }) {
   async function messageViews(accountId: number, messages: Message[], displayIds: Map<number, number>) {
     if (messages.length === 0) return [];
     const ids = messages.map((message) => message.id);
-    const attachments = await db.selectFrom('attachments').selectAll().where('message_id', 'in', ids).orderBy('id').execute();
+    const attachments = await db
+      .selectFrom('attachments')
+      .selectAll()
+      .where('message_id', 'in', ids)
+      .orderBy('id')
+      .execute();
     const sources = messages.map((message) => message.source_id).filter((id): id is string => id !== null);
     const reactions = sources.length
       ? await db
@@ -33,12 +43,27 @@ export function createConversationViews(deps: { db: Db; clock: Clock }) {
           .where('target_source_id', 'in', sources)
           .execute()
       : [];
-    const contactIds = [...new Set(messages.filter((m) => m.sender_type === 'contact' && m.sender_id).map((m) => m.sender_id as number))];
-    const userIds = [...new Set(messages.filter((m) => m.sender_type === 'user' && m.sender_id).map((m) => m.sender_id as number))];
+    const contactIds = [
+      ...new Set(messages.filter((m) => m.sender_type === 'contact' && m.sender_id).map((m) => m.sender_id as number)),
+    ];
+    const userIds = [
+      ...new Set(messages.filter((m) => m.sender_type === 'user' && m.sender_id).map((m) => m.sender_id as number)),
+    ];
     const contacts = contactIds.length
-      ? await db.selectFrom('contacts').selectAll().where('account_id', '=', accountId).where('id', 'in', contactIds).execute()
+      ? await db
+          .selectFrom('contacts')
+          .selectAll()
+          .where('account_id', '=', accountId)
+          .where('id', 'in', contactIds)
+          .execute()
       : [];
-    const users = userIds.length ? await db.selectFrom('users').select(['id', 'name', 'display_name', 'email']).where('id', 'in', userIds).execute() : [];
+    const users = userIds.length
+      ? await db
+          .selectFrom('users')
+          .select(['id', 'name', 'display_name', 'email'])
+          .where('id', 'in', userIds)
+          .execute()
+      : [];
     const contactById = new Map(contacts.map((contact) => [contact.id, contact]));
     const userById = new Map(users.map((user) => [user.id, user]));
     return messages.map((message) => {
@@ -48,14 +73,22 @@ export function createConversationViews(deps: { db: Db; clock: Clock }) {
           : message.sender_type === 'user' && message.sender_id && userById.has(message.sender_id)
             ? (() => {
                 const user = userById.get(message.sender_id) as AssigneeSummary;
-                return { id: user.id, name: user.name, available_name: user.display_name ?? user.name, type: 'user', thumbnail: '' };
+                return {
+                  id: user.id,
+                  name: user.name,
+                  available_name: user.display_name ?? user.name,
+                  type: 'user',
+                  thumbnail: '',
+                };
               })()
             : null;
       return serializeMessage(message, {
         displayId: displayIds.get(message.conversation_id) ?? 0,
         attachments: attachments.filter((attachment) => attachment.message_id === message.id),
         reactions: reactions
-          .filter((reaction) => reaction.inbox_id === message.inbox_id && reaction.target_source_id === message.source_id)
+          .filter(
+            (reaction) => reaction.inbox_id === message.inbox_id && reaction.target_source_id === message.source_id,
+          )
           .map(({ emoji, reactor_type, reactor_id }) => ({ emoji, reactor_type, reactor_id })),
         sender,
       });
@@ -69,7 +102,13 @@ export function createConversationViews(deps: { db: Db; clock: Clock }) {
     const assigneeIds = [...new Set(conversations.map((c) => c.assignee_id).filter((id): id is number => id !== null))];
     const [contacts, assignees, lastMessages, unread] = await Promise.all([
       db.selectFrom('contacts').selectAll().where('account_id', '=', accountId).where('id', 'in', contactIds).execute(),
-      assigneeIds.length ? db.selectFrom('users').select(['id', 'name', 'display_name', 'email']).where('id', 'in', assigneeIds).execute() : [],
+      assigneeIds.length
+        ? db
+            .selectFrom('users')
+            .select(['id', 'name', 'display_name', 'email'])
+            .where('id', 'in', assigneeIds)
+            .execute()
+        : [],
       db
         .selectFrom('messages')
         .selectAll()
@@ -87,7 +126,10 @@ export function createConversationViews(deps: { db: Db; clock: Clock }) {
         .where('messages.conversation_id', 'in', ids)
         .where('messages.message_type', '=', 0)
         .where((eb) =>
-          eb.or([eb('conversations.agent_last_seen_at', 'is', null), eb('messages.sent_at', '>', eb.ref('conversations.agent_last_seen_at'))]),
+          eb.or([
+            eb('conversations.agent_last_seen_at', 'is', null),
+            eb('messages.sent_at', '>', eb.ref('conversations.agent_last_seen_at')),
+          ]),
         )
         .groupBy('messages.conversation_id')
         .execute(),
@@ -126,7 +168,9 @@ export function createConversationViews(deps: { db: Db; clock: Clock }) {
                 inner.or([
                   inner(sql`lower(contacts.name)`, 'like', `%${q.toLowerCase()}%`),
                   // Either form of a Brazilian mobile: the key drops the 9th digit.
-                  ...(digits.length >= 8 ? [inner('contacts.phone_key', 'like', `%${digits.length >= 10 ? digits.slice(-8) : digits}%`)] : []),
+                  ...(digits.length >= 8
+                    ? [inner('contacts.phone_key', 'like', `%${digits.length >= 10 ? digits.slice(-8) : digits}%`)]
+                    : []),
                 ]),
               ),
           ),
@@ -188,8 +232,16 @@ export function createConversationViews(deps: { db: Db; clock: Clock }) {
     },
 
     /** A page of messages, oldest first: the newest ones, or those before/after a message id. */
-    async messages(accountId: number, conversation: Conversation, options: { before?: number | undefined; after?: number | undefined }) {
-      let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversation.id).where('account_id', '=', accountId);
+    async messages(
+      accountId: number,
+      conversation: Conversation,
+      options: { before?: number | undefined; after?: number | undefined },
+    ) {
+      let query = db
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', '=', conversation.id)
+        .where('account_id', '=', accountId);
       if (options.after) {
         query = query.where('id', '>', options.after).orderBy('id', 'asc');
       } else {
