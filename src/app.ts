@@ -19,6 +19,8 @@ import type { Config } from './config/config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { buildServer } from './http/server.js';
+import { createConversationActions } from './inbox/conversation-actions.service.js';
+import { createConversationViews } from './inbox/conversation-views.js';
 import { ensureWhatsAppInboxFromEnv } from './inbox/env-inbox.js';
 import { createInboxesRepo } from './inbox/inboxes.repo.js';
 import { createOutgoingMessagesService } from './inbox/outgoing-messages.service.js';
@@ -121,6 +123,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     redis ? { client: redis.client, prefix: config.redis?.prefix ?? 'santana' } : null,
   );
   const outgoing = createOutgoingMessagesService({ db, jobs, events, clock });
+  const conversationViews = createConversationViews({ db, clock });
+  const conversationActions = createConversationActions({ db, events, clock });
 
   jobs.setRegistry(
     createJobRegistry([
@@ -152,6 +156,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
             jobs,
             inboxes,
             box,
+            conversationViews,
+            conversationActions,
+            outgoing,
             webDistDir: options.webDistDir ?? DEFAULT_WEB_DIST,
           }
         : null,

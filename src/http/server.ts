@@ -15,9 +15,14 @@ import type { AuthService } from '../accounts/auth.service.js';
 import { profileRoutes } from '../accounts/profile.routes.js';
 import type { UsersRepo } from '../accounts/users.repo.js';
 import { whatsappWebhookRoutes } from '../channels/whatsapp/whatsapp.webhook.routes.js';
+import { chatwootConversationsRoutes } from '../compat/chatwoot/conversations.routes.js';
+import { chatwootMessagesRoutes } from '../compat/chatwoot/messages.routes.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/client.js';
+import type { ConversationActions } from '../inbox/conversation-actions.service.js';
+import type { ConversationViews } from '../inbox/conversation-views.js';
 import type { InboxesRepo } from '../inbox/inboxes.repo.js';
+import type { OutgoingMessagesService } from '../inbox/outgoing-messages.service.js';
 import type { JobSystem } from '../jobs/job-system.js';
 import { jobsRoutes } from '../jobs/jobs.routes.js';
 import type { SecretBox } from '../shared/crypto.js';
@@ -45,10 +50,14 @@ export interface ServerDeps {
     jobs: JobSystem;
     inboxes: InboxesRepo;
     box: SecretBox;
+    conversationViews: ConversationViews;
+    conversationActions: ConversationActions;
+    outgoing: OutgoingMessagesService;
     webDistDir: string;
   } | null;
 }
 
+export const SANTANA_VERSION = '0.1.0';
 const QUIET_PATHS = new Set(['/livez', '/readyz', '/metrics']);
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -145,6 +154,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     });
     await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    // Chatwoot answers this without a token; clients call it to check a configured URL.
+    app.get('/api', { schema: { hide: true } }, async () => ({
+      version: SANTANA_VERSION,
+      timestamp: new Date().toISOString(),
+      queue_services: 'ok',
+      data_services: 'ok',
+    }));
 
     await app.register(authRoutes, { auth: api.auth, frontendUrl: deps.config.http.frontendUrl });
     await app.register(whatsappWebhookRoutes, { db: api.db, inboxes: api.inboxes, box: api.box, jobs: api.jobs });
@@ -164,6 +180,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
             await account.register(agentsRoutes, { prefix: '/agents', agents: api.agents });
             await account.register(auditRoutes, { prefix: '/audit_logs', audit: api.audit });
             await account.register(jobsRoutes, { prefix: '/jobs', jobs: api.jobs });
+            await account.register(chatwootConversationsRoutes, {
+              prefix: '/conversations',
+              views: api.conversationViews,
+              actions: api.conversationActions,
+            });
+            await account.register(chatwootMessagesRoutes, {
+              prefix: '/conversations/:conversation_id/messages',
+              views: api.conversationViews,
+              outgoing: api.outgoing,
+            });
           },
           { prefix: '/accounts/:account_id' },
         );
