@@ -30,6 +30,7 @@ import { createJobSystem } from './jobs/job-system.js';
 import { createRateLimiter } from './jobs/rate-limiter.js';
 import { systemProbeJob } from './jobs/system-probe.job.js';
 import { createEventBus } from './realtime/event-bus.js';
+import { createRealtimeHub } from './realtime/realtime-hub.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { createSecretBox } from './shared/crypto.js';
 import { createLogger, type Logger } from './shared/logger.js';
@@ -125,6 +126,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const outgoing = createOutgoingMessagesService({ db, jobs, events, clock });
   const conversationViews = createConversationViews({ db, clock });
   const conversationActions = createConversationActions({ db, events, clock });
+  const realtime = createRealtimeHub(events);
 
   jobs.setRegistry(
     createJobRegistry([
@@ -159,6 +161,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
             conversationViews,
             conversationActions,
             outgoing,
+            realtime,
             webDistDir: options.webDistDir ?? DEFAULT_WEB_DIST,
           }
         : null,
@@ -205,6 +208,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       stopping ??= (async () => {
         await server.close();
         await jobs.stop(config.shutdownTimeoutMs);
+        realtime.stop();
         await events.close();
         await redis?.close();
         if (!options.database) await database.close();

@@ -25,6 +25,8 @@ import type { InboxesRepo } from '../inbox/inboxes.repo.js';
 import type { OutgoingMessagesService } from '../inbox/outgoing-messages.service.js';
 import type { JobSystem } from '../jobs/job-system.js';
 import { jobsRoutes } from '../jobs/jobs.routes.js';
+import { realtimeRoutes } from '../realtime/realtime.routes.js';
+import type { RealtimeHub } from '../realtime/realtime-hub.js';
 import type { SecretBox } from '../shared/crypto.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
@@ -53,6 +55,7 @@ export interface ServerDeps {
     conversationViews: ConversationViews;
     conversationActions: ConversationActions;
     outgoing: OutgoingMessagesService;
+    realtime: RealtimeHub;
     webDistDir: string;
   } | null;
 }
@@ -92,6 +95,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+    // Open event streams would keep close() waiting forever; clients reconnect elsewhere.
+    deps.api?.realtime.closeAll();
     const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
     sweep.unref();
     app.server.once('close', () => clearInterval(sweep));
@@ -185,6 +190,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
               views: api.conversationViews,
               actions: api.conversationActions,
             });
+            await account.register(realtimeRoutes, { prefix: '/events', hub: api.realtime });
             await account.register(chatwootMessagesRoutes, {
               prefix: '/conversations/:conversation_id/messages',
               views: api.conversationViews,

@@ -4,6 +4,8 @@ import type { Logger } from '../shared/logger.js';
 
 /** Something that happened in an account, for the realtime stream and (later) outgoing webhooks. */
 export interface AccountEvent {
+  /** Set by publish(): time-ordered and unique across processes, so a stream can resume after it. */
+  id?: string;
   accountId: number;
   /** Chatwoot's event names: message.created, conversation.updated, contact.updated… */
   name: string;
@@ -23,6 +25,8 @@ export function createEventBus(deps: {
   redis: { publisher: Redis; subscriber: Redis; prefix: string } | null;
 }): EventBus {
   const local = new EventEmitter();
+  const processTag = Math.random().toString(36).slice(2, 8);
+  let sequence = 0;
   local.setMaxListeners(0);
   const channel = `${deps.redis?.prefix ?? 'santana'}:events`;
 
@@ -41,7 +45,8 @@ export function createEventBus(deps: {
   }
 
   return {
-    publish(event) {
+    publish(unstamped) {
+      const event = { ...unstamped, id: `${Date.now().toString(36)}-${(sequence++).toString(36)}-${processTag}` };
       if (!deps.redis) {
         local.emit('event', event);
         return;

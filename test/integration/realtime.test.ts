@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createWhatsAppInbox, postWebhook, type TestInbox, textPayload } from '../helpers/whatsapp.js';
+
+let t: TestApp;
+let inbox: TestInbox;
+let base: string;
+let token: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  inbox = await createWhatsAppInbox(t);
+  token = (await t.signIn()).token;
+  await t.app.jobs.startWorker();
+  t.app.jobs.startScheduler();
+  base = await t.app.server.listen({ port: 0, host: '127.0.0.1' });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+interface StreamEvent {
+  id: string | undefined;
+  event: string;
+  data: { event: string; account_id: number; data: Record<string, unknown> };
+}
+
+/** Reads an SSE stream and collects parsed events until stopped. */
+async function openStream(path: string, headers: Record<string, string> = {}) {
+  const controller = new AbortController();
+  const response = await fetch(`${base}${path}`, {
+    headers: { api_access_token: token, ...headers },
+    signal: controller.signal,
+  });
+  const events: StreamEvent[] = [];
+  const done = (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end = buffer.indexOf('\n\n');
+        while (end !== -1) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const fields = Object.fromEntries(
+            block
+              .split('\n')
+              .filter((line) => line && !line.startsWith(':'))
+              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
+          );
+          if (fields.event) events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data ?? '{}') });
+          end = buffer.indexOf('\n\n');
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return {
+    response,
+    events,
+    async waitFor(predicate: (event: StreamEvent) => boolean, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = events.find(predicate);
+        if (found) return found;
+        if (Date.now() > deadline)
+          throw new Error(`no such event; got ${events.map((event) => event.event).join(', ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async close() {
+      controller.abort();
+      await done;
+    },
+  };
+}
+
+let sequence = 0;
+const write = (text: string) => {
+  sequence++;
+  return postWebhook(
+    t,
+    textPayload(inbox.phoneNumberId, {
+      from: `5561987${String(sequence).padStart(6, '0')}`,
+      wamid: `wamid.rt-${sequence}-${Date.now()}`,
+      text,
+    }),
+    inbox.appSecret,
+  );
+};
+
+describe('the realtime stream (SSE)', () => {
+  it('needs authentication and is scoped to the caller’s accounts', async () => {
+    expect((await fetch(`${base}/api/v1/accounts/1/events`)).status).toBe(401);
+    expect((await fetch(`${base}/api/v1/accounts/2/events`, { headers: { api_access_token: token } })).status).toBe(
+      404,
+    );
+  });
+
+  it('delivers new conversations and messages as they are stored', async () => {
+    const stream = await openStream('/api/v1/accounts/1/events');
+    expect(stream.response.headers.get('content-type')).toContain('text/event-stream');
+    await write('oi, chegou?');
+    const created = await stream.waitFor((event) => event.event === 'message.created');
+    expect(created.data).toMatchObject({ account_id: 1, data: { conversation_id: expect.any(Number) } });
+    await stream.waitFor((event) => event.event === 'conversation.created');
+    await stream.close();
+  });
+
+  it('replays what was missed after Last-Event-ID, and asks for a resync when the id is unknown', async () => {
+    const first = await openStream('/api/v1/accounts/1/events');
+    await write('primeira');
+    const seen = await first.waitFor((event) => event.event === 'message.created');
+    await first.close();
+
+    await write('enquanto desconectado');
+    // Give the job time to store it and publish.
+    for (let i = 0; i < 200; i++) {
+      const row = await t.db
+        .selectFrom('messages')
+        .select('id')
+        .where('content', '=', 'enquanto desconectado')
+        .executeTakeFirst();
+      if (row) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const resumed = await openStream('/api/v1/accounts/1/events', { 'last-event-id': seen.id ?? '' });
+    const replayed = await resumed.waitFor((event) => event.event === 'message.created');
+    expect(replayed.id).not.toBe(seen.id);
+    await resumed.close();
+
+    const stale = await openStream('/api/v1/accounts/1/events', { 'last-event-id': 'desconhecido' });
+    await stale.waitFor((event) => event.event === 'resync');
+    await stale.close();
+  });
+
+  it('does not send one account’s events to another', async () => {
+    const other = await t.app.services.users.createAccount('Outra');
+    const user = await t.app.services.users.createUser({
+      name: 'Outro',
+      email: `outro-${Date.now()}@example.com`,
+      passwordHash: null,
+    });
+    await t.app.services.users.addMembership({ accountId: other.id, userId: user.id, role: 'administrator' });
+    const tokenOther = (
+      await t.app.services.auth.createPersonalToken({ userId: user.id, name: 't', ip: null, accountId: other.id })
+    ).token;
+    const stream = await openStream(`/api/v1/accounts/${other.id}/events`, { api_access_token: tokenOther });
+    await write('só da conta 1');
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(stream.events.filter((event) => event.event.startsWith('message'))).toEqual([]);
+    await stream.close();
+  });
+});
