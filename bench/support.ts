@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { freePort } from '../test/helpers/server-process.js';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const SANTANA_BIN = path.join(ROOT, 'bin', 'santana.js');
@@ -23,21 +23,11 @@ export function median(values: number[]): number {
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
+export { freePort };
+
 export const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 export const fmtMb = (mb: number) => `${mb.toFixed(0)} MB`;
 export const fmtInt = (value: number) => Math.round(value).toLocaleString('en-US');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export const scratchDir = (label: string) => mkdtempSync(path.join(tmpdir(), `santana-bench-${label}-`));
 

@@ -38,6 +38,30 @@ export interface SignInResult {
 
 const WRONG_CREDENTIALS = 'E-mail ou senha incorretos.';
 
+function principalOf(
+  row: {
+    user_id: number;
+    name: string;
+    display_name: string | null;
+    email: string;
+    confirmed: boolean;
+    session_id: number | null;
+  },
+  via: Principal['via'],
+  accessToken: string,
+): Principal {
+  return {
+    userId: row.user_id,
+    name: row.name,
+    displayName: row.display_name,
+    email: row.email,
+    confirmed: row.confirmed,
+    via,
+    sessionId: row.session_id,
+    accessToken,
+  };
+}
+
 function assertPasswordStrength(password: string): void {
   if (password.length < PASSWORD_MIN_LENGTH) {
     throw new AppError('unprocessable', `A senha precisa ter pelo menos ${PASSWORD_MIN_LENGTH} caracteres.`, [
@@ -133,16 +157,7 @@ export function createAuthService(deps: {
     const row = await credentials.findLiveSession(hash, SESSION_IDLE_MS);
     if (!row) return null;
     if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) await credentials.touchSession(row.session_id);
-    const principal: Principal = {
-      userId: row.user_id,
-      name: row.name,
-      displayName: row.display_name,
-      email: row.email,
-      confirmed: row.confirmed,
-      via: 'session',
-      sessionId: row.session_id,
-      accessToken: sessionAccessToken(sessionToken),
-    };
+    const principal = principalOf(row, 'session', sessionAccessToken(sessionToken));
     principals.set(`s:${hash}`, principal);
     return principal;
   }
@@ -156,16 +171,7 @@ export function createAuthService(deps: {
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > TOUCH_EVERY_MS) {
       await credentials.touchToken(row.token_id, row.session_id);
     }
-    const principal: Principal = {
-      userId: row.user_id,
-      name: row.name,
-      displayName: row.display_name,
-      email: row.email,
-      confirmed: row.confirmed,
-      via: 'token',
-      sessionId: row.session_id,
-      accessToken: token,
-    };
+    const principal = principalOf(row, 'token', token);
     principals.set(`t:${hash}`, principal);
     return principal;
   }

@@ -21,6 +21,15 @@ export interface QueuedRef {
   attempts: number;
 }
 
+/** The columns a claim sets: running, one more attempt, leased to `owner` for `leaseMs`. */
+const leased = (leaseMs: number, owner: string) => ({
+  status: 'running' as const,
+  attempts: sql<number>`attempts + 1`,
+  locked_until: sql<Date>`now() + make_interval(secs => ${leaseMs / 1000})`,
+  locked_by: owner,
+  updated_at: sql<Date>`now()`,
+});
+
 /** Queries over the job table; every decision about them lives in the job runner and scheduler. */
 export function createJobsRepo(db: Db) {
   return {
@@ -59,13 +68,7 @@ export function createJobsRepo(db: Db) {
       if (ids.length === 0) return [];
       return db
         .updateTable('jobs')
-        .set({
-          status: 'running',
-          attempts: sql`attempts + 1`,
-          locked_until: sql`now() + make_interval(secs => ${leaseMs / 1000})`,
-          locked_by: owner,
-          updated_at: sql`now()`,
-        })
+        .set(leased(leaseMs, owner))
         .where('id', 'in', ids)
         .where('status', '=', 'queued')
         .returningAll()
@@ -77,13 +80,7 @@ export function createJobsRepo(db: Db) {
       if (limit <= 0 || queues.length === 0) return [];
       return db
         .updateTable('jobs')
-        .set({
-          status: 'running',
-          attempts: sql`attempts + 1`,
-          locked_until: sql`now() + make_interval(secs => ${leaseMs / 1000})`,
-          locked_by: owner,
-          updated_at: sql`now()`,
-        })
+        .set(leased(leaseMs, owner))
         .where(
           'id',
           'in',

@@ -49,6 +49,16 @@ function classify(httpStatus: number, body: unknown): GraphApiError {
   });
 }
 
+const tooLarge = (httpStatus: number, message: string) =>
+  new GraphApiError(message, {
+    httpStatus,
+    code: 'too_large',
+    subcode: null,
+    title: null,
+    errorDetails: null,
+    retryable: false,
+  });
+
 export interface GraphTarget {
   graphUrl: string;
   version: string;
@@ -147,14 +157,7 @@ export function createGraphClient(options: { timeoutMs?: number; fetch?: typeof 
       if (!response.ok) throw classify(response.status, await json(response));
       const declared = Number(response.headers.get('content-length'));
       if (Number.isFinite(declared) && declared > maxBytes) {
-        throw new GraphApiError(`Media is ${declared} bytes, over the ${maxBytes} limit`, {
-          httpStatus: response.status,
-          code: 'too_large',
-          subcode: null,
-          title: null,
-          errorDetails: null,
-          retryable: false,
-        });
+        throw tooLarge(response.status, `Media is ${declared} bytes, over the ${maxBytes} limit`);
       }
       const chunks: Buffer[] = [];
       let size = 0;
@@ -162,14 +165,7 @@ export function createGraphClient(options: { timeoutMs?: number; fetch?: typeof 
       for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
         size += chunk.byteLength;
         if (size > maxBytes) {
-          throw new GraphApiError(`Media is over the ${maxBytes} bytes limit`, {
-            httpStatus: response.status,
-            code: 'too_large',
-            subcode: null,
-            title: null,
-            errorDetails: null,
-            retryable: false,
-          });
+          throw tooLarge(response.status, `Media is over the ${maxBytes} bytes limit`);
         }
         chunks.push(Buffer.from(chunk));
       }
