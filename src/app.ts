@@ -9,6 +9,7 @@ import { ensureFirstAdministrator } from './accounts/bootstrap.js';
 import { createCredentialsRepo } from './accounts/credentials.repo.js';
 import { createSignInThrottle } from './accounts/sign-in-throttle.js';
 import { createUsersRepo } from './accounts/users.repo.js';
+import { createSimulator } from './channels/simulator/simulator.service.js';
 import { createDownloadMediaJob } from './channels/whatsapp/download-media.job.js';
 import { createGraphClient } from './channels/whatsapp/graph-client.js';
 import { createWhatsAppInboundService } from './channels/whatsapp/inbound.service.js';
@@ -119,6 +120,12 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   });
   const mediaStorage = createLocalMediaStorage(path.join(config.dataDir, 'media'));
   const inbound = createWhatsAppInboundService({ db, inboxes, jobs, events, logger });
+  // The built-in simulator: a WhatsApp inbox wired to the fake Graph API this process serves.
+  const loopbackHost = ['0.0.0.0', '::', ''].includes(config.http.host) ? '127.0.0.1' : config.http.host;
+  const simulator = config.whatsapp.simulator
+    ? createSimulator({ db, inboxes, box, graphUrl: `http://${loopbackHost}:${config.http.port}/simulator/graph` })
+    : null;
+  await simulator?.ensureInbox();
   // Per-key send budgets (e.g. 80/s per WhatsApp number), shared across processes through Redis.
   const rateLimiter = createRateLimiter(
     redis ? { client: redis.client, prefix: config.redis?.prefix ?? 'santana' } : null,
@@ -162,6 +169,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
             conversationActions,
             outgoing,
             realtime,
+            simulator,
             webDistDir: options.webDistDir ?? DEFAULT_WEB_DIST,
           }
         : null,
@@ -194,6 +202,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       targets,
       mediaStorage,
       outgoing,
+      simulator,
     },
 
     /** Starts what this role runs: workers, scheduler and the HTTP listener. */

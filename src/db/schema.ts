@@ -284,6 +284,24 @@ export interface ChannelEventsTable {
   created_at: CreatedAt;
 }
 
+export interface SimulatorPhonesTable {
+  inbox_id: number;
+  wa_id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface SimulatorMessagesTable {
+  id: Generated<number>;
+  inbox_id: number;
+  wa_id: string;
+  direction: 'to_business' | 'to_phone';
+  wamid: string;
+  payload: Json<Record<string, unknown>>;
+  status: Generated<'sent' | 'delivered' | 'read' | 'failed'>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -305,6 +323,8 @@ export interface Database {
   pending_statuses: PendingStatusesTable;
   raw_webhooks: RawWebhooksTable;
   channel_events: ChannelEventsTable;
+  simulator_phones: SimulatorPhonesTable;
+  simulator_messages: SimulatorMessagesTable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -14,6 +14,9 @@ import { authRoutes } from '../accounts/auth.routes.js';
 import type { AuthService } from '../accounts/auth.service.js';
 import { profileRoutes } from '../accounts/profile.routes.js';
 import type { UsersRepo } from '../accounts/users.repo.js';
+import { fakeGraphRoutes } from '../channels/simulator/fake-graph.routes.js';
+import { simulatorPhoneRoutes } from '../channels/simulator/phone.routes.js';
+import type { Simulator } from '../channels/simulator/simulator.service.js';
 import { whatsappWebhookRoutes } from '../channels/whatsapp/whatsapp.webhook.routes.js';
 import { chatwootConversationsRoutes } from '../compat/chatwoot/conversations.routes.js';
 import { chatwootMessagesRoutes } from '../compat/chatwoot/messages.routes.js';
@@ -56,6 +59,7 @@ export interface ServerDeps {
     conversationActions: ConversationActions;
     outgoing: OutgoingMessagesService;
     realtime: RealtimeHub;
+    simulator: Simulator | null;
     webDistDir: string;
   } | null;
 }
@@ -202,6 +206,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       },
       { prefix: '/api/v1' },
     );
+    if (api.simulator) {
+      const simulator = api.simulator;
+      await app.register(fakeGraphRoutes, { prefix: '/simulator/graph', simulator, logger: deps.logger, root: app });
+      await app.register(
+        async (phones) => {
+          phones.addHook('onRequest', apiAuth.authenticate);
+          await phones.register(simulatorPhoneRoutes, { simulator, memberships: api.memberships, root: app });
+        },
+        { prefix: '/simulator/api' },
+      );
+    }
     await app.register(webRoutes, { distDir: api.webDistDir });
   } else {
     app.setNotFoundHandler(async (_request, reply) =>

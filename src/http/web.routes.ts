@@ -3,7 +3,16 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-const API_PREFIXES = ['/api', '/auth', '/webhooks', '/metrics', '/livez', '/readyz'];
+const API_PREFIXES = [
+  '/api',
+  '/auth',
+  '/webhooks',
+  '/metrics',
+  '/livez',
+  '/readyz',
+  '/simulator/graph',
+  '/simulator/api',
+];
 
 const isApiPath = (url: string) =>
   API_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));

@@ -1,3 +1,4 @@
+import { explainWhatsAppError } from '../../channels/whatsapp/error-reasons.js';
 import type { Attachment, Contact, Conversation, Inbox, Message } from '../../db/schema.js';
 import { replyWindow } from '../../inbox/window.js';
 
@@ -136,7 +137,9 @@ export function serializeMessage(message: Message, extras: MessageExtras) {
             code: message.error_code,
             title: message.error_title,
             details: message.error_details,
-            reason: (attributes.external_error as string | undefined) ?? null,
+            reason:
+              (attributes.external_error as string | undefined) ??
+              explainWhatsAppError(message.error_code, message.error_title),
           }
         : null,
   };
