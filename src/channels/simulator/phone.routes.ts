@@ -77,6 +77,7 @@ export async function simulatorPhoneRoutes(
           name: template.name,
           language: template.language,
           category: template.category,
+          components: template.components,
         })),
       };
     },

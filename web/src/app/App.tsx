@@ -3,6 +3,7 @@ import { type CurrentUser, fetchProfile, signOut } from '../modules/auth/auth.ap
 import { SetPasswordPage } from '../modules/auth/SetPasswordPage';
 import { SignInPage } from '../modules/auth/SignInPage';
 import { AppFrame } from '../modules/shell/AppFrame';
+import { SimulatorPage } from '../modules/simulator/SimulatorPage';
 import { ApiError } from '../shared/api-client';
 
 type SessionState =
@@ -39,6 +40,7 @@ export function App() {
   if (session.status === 'signed-out') {
     return <SignInPage onSignedIn={(user) => setSession({ status: 'signed-in', user })} />;
   }
+  if (path === '/simulator' || path.startsWith('/simulator/')) return <SimulatorPage />;
   return (
     <AppFrame
       user={session.user}

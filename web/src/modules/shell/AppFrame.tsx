@@ -38,6 +38,9 @@ export function AppFrame({ user, onSignOut }: { user: CurrentUser; onSignOut: ()
         <a href="/" aria-current="page">
           Conversas
         </a>
+        <a href="/simulator" target="_blank" rel="noreferrer">
+          Simulador de WhatsApp
+        </a>
       </nav>
       <main className="app-main">
         <section className="empty-state">
