@@ -152,7 +152,14 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     logger,
     metrics,
     readiness,
-    readinessDetails: () => ({ role, jobs: jobs.driverKind }),
+    readinessDetails: async () => ({
+      role,
+      jobs: jobs.driverKind,
+      // An expired WhatsApp token does not make the service unready, but the operator must see it.
+      inboxes_needing_reauthorization: (await inboxes.listWhatsApp().catch(() => []))
+        .filter((inbox) => inbox.reauthorization_required_at !== null)
+        .map((inbox) => ({ id: inbox.id, name: inbox.name, reason: inbox.reauthorization_reason })),
+    }),
     api:
       role === 'all' || role === 'api'
         ? {
@@ -170,6 +177,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
             outgoing,
             realtime,
             simulator,
+            mediaStorage,
             webDistDir: options.webDistDir ?? DEFAULT_WEB_DIST,
           }
         : null,

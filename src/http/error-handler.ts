@@ -67,6 +67,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error instanceof SyntaxError && error.statusCode === 400) {
       return reply.code(400).send({ error: 'invalid_json', message: 'O corpo da requisição não é um JSON válido.' });
     }
+    // Text PostgreSQL cannot store (a NUL character, an invalid escape in JSON): the input's fault.
+    if (error.code === '22021' || error.code === '22P05') {
+      return reply
+        .code(400)
+        .send({ error: 'bad_request', message: 'O texto enviado contém caracteres inválidos (como NUL).' });
+    }
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'Database unavailable');
       return reply

@@ -7,7 +7,11 @@ export type ReadinessCheck = () => Promise<void>;
 /** `/livez` (the process answers), `/readyz` (its dependencies answer) and `/metrics` (Prometheus). */
 export async function healthRoutes(
   app: FastifyInstance,
-  options: { checks: Record<string, ReadinessCheck>; details?: () => Record<string, unknown>; metrics: Metrics },
+  options: {
+    checks: Record<string, ReadinessCheck>;
+    details?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+    metrics: Metrics;
+  },
 ) {
   app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
@@ -24,7 +28,9 @@ export async function healthRoutes(
     );
     const checks = Object.fromEntries(entries);
     const ready = entries.every(([, state]) => state === 'ok');
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks, ...options.details?.() });
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ok' : 'unavailable', checks, ...(await options.details?.()) });
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

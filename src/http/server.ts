@@ -18,6 +18,7 @@ import { fakeGraphRoutes } from '../channels/simulator/fake-graph.routes.js';
 import { simulatorPhoneRoutes } from '../channels/simulator/phone.routes.js';
 import type { Simulator } from '../channels/simulator/simulator.service.js';
 import { whatsappWebhookRoutes } from '../channels/whatsapp/whatsapp.webhook.routes.js';
+import { attachmentsRoutes } from '../compat/chatwoot/attachments.routes.js';
 import { chatwootConversationsRoutes } from '../compat/chatwoot/conversations.routes.js';
 import { chatwootMessagesRoutes } from '../compat/chatwoot/messages.routes.js';
 import type { Config } from '../config/config.js';
@@ -32,6 +33,7 @@ import { realtimeRoutes } from '../realtime/realtime.routes.js';
 import type { RealtimeHub } from '../realtime/realtime-hub.js';
 import type { SecretBox } from '../shared/crypto.js';
 import type { Logger } from '../shared/logger.js';
+import type { MediaStorage } from '../shared/media-storage.js';
 import type { Metrics } from '../shared/metrics.js';
 import { registerApiAuth } from './api-auth.js';
 import { registerErrorHandler } from './error-handler.js';
@@ -43,7 +45,7 @@ export interface ServerDeps {
   logger: Logger;
   metrics: Metrics;
   readiness: Record<string, ReadinessCheck>;
-  readinessDetails?: () => Record<string, unknown>;
+  readinessDetails?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
   /** Without the API (worker and scheduler roles): health and metrics only. */
   api: {
     db: Db;
@@ -60,6 +62,7 @@ export interface ServerDeps {
     outgoing: OutgoingMessagesService;
     realtime: RealtimeHub;
     simulator: Simulator | null;
+    mediaStorage: MediaStorage;
     webDistDir: string;
   } | null;
 }
@@ -195,6 +198,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
               actions: api.conversationActions,
             });
             await account.register(realtimeRoutes, { prefix: '/events', hub: api.realtime });
+            await account.register(attachmentsRoutes, {
+              prefix: '/attachments',
+              db: api.db,
+              storage: api.mediaStorage,
+            });
             await account.register(chatwootMessagesRoutes, {
               prefix: '/conversations/:conversation_id/messages',
               views: api.conversationViews,

@@ -295,5 +295,11 @@ describe('messages', () => {
       message_type: 'incoming',
     });
     expect(incomingType.statusCode).toBe(422);
+    const nul = await api('POST', `/conversations/${conversation.displayId}/messages`, {
+      content: 'a\u0000b',
+      private: true,
+    });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().message).toContain('caracteres inválidos');
   });
 });

@@ -135,6 +135,14 @@ describe('the WhatsApp simulator', () => {
       return row?.status === 'ready' ? row : undefined;
     });
     expect(attachment).toMatchObject({ mime_type: 'image/png', file_size: Buffer.from(png, 'base64').length });
+    const download = await call('GET', `/api/v1/accounts/1/attachments/${attachment.id}`);
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-type']).toBe('image/png');
+    expect(download.rawPayload.equals(Buffer.from(png, 'base64'))).toBe(true);
+    expect((await t.inject({ method: 'GET', url: `/api/v1/accounts/1/attachments/${attachment.id}` })).statusCode).toBe(
+      401,
+    );
+    expect((await call('GET', '/api/v1/accounts/1/attachments/999999')).statusCode).toBe(404);
   });
 
   it('fails a send the way Meta does when told to (131026) and shows why in Portuguese', async () => {

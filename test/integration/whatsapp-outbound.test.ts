@@ -285,6 +285,8 @@ describe('when Meta says no', () => {
     expect(failed.error_code).toBe('190');
     const row = await t.db.selectFrom('inboxes').selectAll().where('id', '=', other.id).executeTakeFirstOrThrow();
     expect(row.reauthorization_required_at).not.toBeNull();
+    const ready = (await t.inject({ method: 'GET', url: '/readyz' })).json();
+    expect(ready.inboxes_needing_reauthorization).toContainEqual(expect.objectContaining({ id: other.id }));
     const next = await reply(conversation.id, { content: 'de novo' });
     const alsoFailed = await waitForMessage(next.id, (status) => status === 'failed');
     expect(alsoFailed.error_code).toBe('190');

@@ -275,6 +275,15 @@ export function createWhatsAppInboundService(deps: {
     ) {
       const inbox = await inboxFor(event.metadata, context.fallbackInbox);
       if (!inbox) return false;
+      // Someone we cannot identify (neither wa_id nor user id): kept as an event, not retried forever.
+      if ((event.kind === 'message' || event.kind === 'reaction') && !event.contact.waId && !event.contact.userId) {
+        await recordEvent(inbox, context, 'unidentified_sender', { event });
+        return true;
+      }
+      if (event.kind === 'message' && !event.message.wamid) {
+        await recordEvent(inbox, context, 'message_without_id', { event });
+        return true;
+      }
       switch (event.kind) {
         case 'message':
           await applyMessage(inbox, event.contact, event.message, context.receivedAt);
@@ -293,23 +302,32 @@ export function createWhatsAppInboundService(deps: {
           await applyEcho(inbox, event, context.receivedAt);
           break;
         case 'channel_event':
-          await deps.db
-            .insertInto('channel_events')
-            .values({
-              account_id: inbox.account_id,
-              inbox_id: inbox.id,
-              raw_webhook_id: context.rawWebhookId,
-              kind: event.eventKind,
-              payload: JSON.stringify(event.payload),
-              dedupe_key: context.eventKey,
-            })
-            .onConflict((conflict) => conflict.column('dedupe_key').doNothing())
-            .execute();
+          await recordEvent(inbox, context, event.eventKind, event.payload);
           break;
       }
       return true;
     },
   };
+
+  async function recordEvent(
+    inbox: Inbox,
+    context: { rawWebhookId: number; eventKey: string },
+    kind: string,
+    payload: Record<string, unknown>,
+  ) {
+    await deps.db
+      .insertInto('channel_events')
+      .values({
+        account_id: inbox.account_id,
+        inbox_id: inbox.id,
+        raw_webhook_id: context.rawWebhookId,
+        kind,
+        payload: JSON.stringify(payload),
+        dedupe_key: context.eventKey,
+      })
+      .onConflict((conflict) => conflict.column('dedupe_key').doNothing())
+      .execute();
+  }
 
   async function inboxFor(metadata: ChangeMetadata, fallback: Inbox | null): Promise<Inbox | null> {
     if (metadata.phoneNumberId) {

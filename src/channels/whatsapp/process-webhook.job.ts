@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
 import { defineJob } from '../../jobs/job-definition.js';
+import { withoutNul } from '../../shared/text.js';
 import type { WhatsAppInboundService } from './inbound.service.js';
 import { rawWebhooksRepo } from './raw-webhooks.repo.js';
 import { WebhookEnvelopeSchema } from './webhook-envelope.js';
@@ -21,7 +22,7 @@ export function createProcessWebhookJob(deps: { db: Db; inboxes: InboxesRepo; in
     async handler({ rawWebhookId }) {
       const raw = await rawWebhooksRepo.find(deps.db, rawWebhookId);
       if (!raw) return 'skipped';
-      const envelope = WebhookEnvelopeSchema.parse(JSON.parse(raw.body));
+      const envelope = WebhookEnvelopeSchema.parse(withoutNul(JSON.parse(raw.body)));
       const fallbackInbox = raw.inbox_id === null ? null : ((await deps.inboxes.findById(raw.inbox_id)) ?? null);
       const events = extractEvents(envelope);
       let unrouted = 0;

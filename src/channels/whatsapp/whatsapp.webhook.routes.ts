@@ -11,6 +11,7 @@ import type { JobSystem } from '../../jobs/job-system.js';
 import type { SecretBox } from '../../shared/crypto.js';
 import { safeEqual, sha256Hex } from '../../shared/crypto.js';
 import { AppError } from '../../shared/errors.js';
+import { withoutNul } from '../../shared/text.js';
 import { rawWebhooksRepo } from './raw-webhooks.repo.js';
 import { phoneNumbersIn, WebhookEnvelopeSchema } from './webhook-envelope.js';
 import { verifyHubSignature } from './webhook-signature.js';
@@ -79,7 +80,7 @@ export async function whatsappWebhookRoutes(
     }
     let json: unknown;
     try {
-      json = JSON.parse(body.toString('utf8'));
+      json = withoutNul(JSON.parse(body.toString('utf8')));
     } catch {
       json = undefined;
     }
