@@ -66,9 +66,25 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const database = options.database ?? (await openDatabase(config.database, logger));
   const redis = config.redis ? createRedisConnections(config.redis.url, logger) : null;
 
+  const box = createSecretBox(config.secretKeyBase);
+  const inboxes = createInboxesRepo(database.db);
+  // The built-in simulator: a WhatsApp inbox wired to the fake Graph API this process serves.
+  const loopbackHost = ['0.0.0.0', '::', ''].includes(config.http.host) ? '127.0.0.1' : config.http.host;
+  const simulator = config.whatsapp.simulator
+    ? createSimulator({
+        db: database.db,
+        inboxes,
+        box,
+        graphUrl: `http://${loopbackHost}:${config.http.port}/simulator/graph`,
+      })
+    : null;
+
   try {
+    // Seeding runs under the migration lock, so processes starting together never create things twice.
     await migrate(database, logger, async () => {
       await ensureFirstAdministrator(database.db, logger, { ...config.admin, frontendUrl: config.http.frontendUrl });
+      if (config.whatsapp.inbox) await ensureWhatsAppInboxFromEnv({ inboxes, box, logger }, config.whatsapp.inbox);
+      await simulator?.ensureInbox();
     });
   } catch (error) {
     await redis?.close();
@@ -109,9 +125,6 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   });
 
   // WhatsApp channel: inboxes, Graph API, media, inbound processing.
-  const box = createSecretBox(config.secretKeyBase);
-  const inboxes = createInboxesRepo(db);
-  if (config.whatsapp.inbox) await ensureWhatsAppInboxFromEnv({ inboxes, box, logger }, config.whatsapp.inbox);
   const graph = createGraphClient({ timeoutMs: options.graphTimeoutMs });
   const targets = createWhatsAppTargets({
     box,
@@ -120,12 +133,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   });
   const mediaStorage = createLocalMediaStorage(path.join(config.dataDir, 'media'));
   const inbound = createWhatsAppInboundService({ db, inboxes, jobs, events, logger });
-  // The built-in simulator: a WhatsApp inbox wired to the fake Graph API this process serves.
-  const loopbackHost = ['0.0.0.0', '::', ''].includes(config.http.host) ? '127.0.0.1' : config.http.host;
-  const simulator = config.whatsapp.simulator
-    ? createSimulator({ db, inboxes, box, graphUrl: `http://${loopbackHost}:${config.http.port}/simulator/graph` })
-    : null;
-  await simulator?.ensureInbox();
+
   // Per-key send budgets (e.g. 80/s per WhatsApp number), shared across processes through Redis.
   const rateLimiter = createRateLimiter(
     redis ? { client: redis.client, prefix: config.redis?.prefix ?? 'santana' } : null,

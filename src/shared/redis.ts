@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from './logger.js';
+import { withTimeout } from './timeout.js';
 
 export interface RedisConnections {
   /** Commands fail at once while Redis is away (callers fall back or retry later) instead of queueing forever. */
@@ -34,7 +35,13 @@ export function createRedisConnections(url: string, logger: Logger): RedisConnec
     client,
     workerConnection: () => open({ maxRetriesPerRequest: null }),
     async close() {
-      await Promise.all(opened.map((connection) => connection.quit().catch(() => connection.disconnect())));
+      // QUIT waits for a reconnecting connection forever: give it a moment, then just disconnect.
+      await Promise.all(
+        opened.map(async (connection) => {
+          await withTimeout(connection.quit(), 2000, 'Redis QUIT timed out').catch(() => undefined);
+          connection.disconnect();
+        }),
+      );
     },
   };
 }

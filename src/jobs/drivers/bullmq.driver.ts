@@ -103,13 +103,22 @@ export function createBullmqDriver(deps: {
       }
     },
     async stopConsuming() {
-      // close() waits for the jobs in progress; the runner aborts them first when the grace period ends.
-      await Promise.all(workers.map((worker) => worker.close()));
+      // close() waits for the jobs in progress (the runner aborts them first when the grace period
+      // ends); a connection stuck after a Redis outage must not hold shutdown, so force it after a while.
+      await Promise.all(
+        workers.map((worker) =>
+          withTimeout(worker.close(), 10_000, 'BullMQ worker close timed out').catch(() => worker.close(true)),
+        ),
+      );
       workers.length = 0;
     },
     async close() {
       await this.stopConsuming();
-      await Promise.all([...queues.values()].map((queue) => queue.close()));
+      await Promise.all(
+        [...queues.values()].map((queue) =>
+          withTimeout(queue.close(), 5_000, 'BullMQ queue close timed out').catch(() => undefined),
+        ),
+      );
       queues.clear();
     },
   };
