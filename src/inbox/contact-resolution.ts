@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Contact, Database, Inbox } from '../db/schema.js';
 import { normalizePhone } from '../shared/phone.js';
 import { contactsRepo } from './contacts.repo.js';
@@ -24,6 +24,10 @@ export async function resolveWhatsAppContact(
   const sourceId = identity.waId ?? identity.userId;
   if (!sourceId) throw new Error('A WhatsApp sender without wa_id or user_id cannot be identified');
   const phone = identity.waId ? normalizePhone(identity.waId) : null;
+  // One sender at a time per account: concurrent webhooks for the same person would otherwise take
+  // contact, conversation and account locks in different orders and deadlock.
+  const lockKey = `contact:${accountId}:${phone?.key ?? identity.userId ?? sourceId}`;
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`.execute(db);
 
   let contact: Contact | undefined;
   const known = await contactsRepo.findContactInbox(db, inbox.id, sourceId);

@@ -100,7 +100,12 @@ describe('fuzzing the webhook with mutated real payloads', () => {
         .where('attempts', '>', 1)
         .execute();
       if (retried.length > 0)
-        throw new Error(`processing failed and is being retried: ${JSON.stringify(retried.slice(0, 3))}`);
+        throw new Error(
+          `processing failed and is being retried: ${JSON.stringify(retried.slice(0, 3))}\n${logs.lines
+            .filter((line) => line.includes('will retry'))
+            .slice(0, 2)
+            .join('\n')}`,
+        );
       if (Date.now() > deadline) throw new Error(`${pending.n} webhook(s) still unprocessed`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
