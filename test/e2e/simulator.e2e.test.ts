@@ -1,12 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, SCREENSHOTS } from '../helpers/browser.js';
 import { ADMIN, ADMIN_ENV, createProcessTracker, signIn, waitFor, withToken } from '../helpers/e2e.js';
-import { ROOT, type RunningServer } from '../helpers/server-process.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+import type { RunningServer } from '../helpers/server-process.js';
 
 const processes = createProcessTracker();
 let server: RunningServer;
@@ -15,27 +12,10 @@ let page: Page;
 let token: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: the browser tests need Debian's chromium (run: apt-get install chromium).`,
-    );
-  }
-  mkdirSync(SCREENSHOTS, { recursive: true });
   [server, browser] = await Promise.all([
     // The embedded default: the simulator inbox exists from the first start.
     processes.start({ env: ADMIN_ENV }),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    }),
+    launchChromium(),
   ]);
   token = (await signIn(server.url)).token;
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'pt-BR' });
