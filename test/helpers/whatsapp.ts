@@ -84,16 +84,22 @@ export function postWebhook(
   });
 }
 
+/** How many stored (routable) webhooks have not been processed yet. */
+export async function unprocessedWebhooks(t: TestApp): Promise<number> {
+  const row = await t.db
+    .selectFrom('raw_webhooks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('processed_at', 'is', null)
+    .where('unroutable', '=', false)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Waits until every stored webhook has been processed (the jobs ran). */
 export async function waitForWebhooks(t: TestApp, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const pending = await t.db
-      .selectFrom('raw_webhooks')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('processed_at', 'is', null)
-      .where('unroutable', '=', false)
-      .executeTakeFirstOrThrow();
+    const pending = await unprocessedWebhooks(t);
     const dead = await t.db
       .selectFrom('jobs')
       .select(['id', 'last_error'])
@@ -101,8 +107,8 @@ export async function waitForWebhooks(t: TestApp, timeoutMs = 15_000): Promise<v
       .where('name', '=', 'whatsapp.process_webhook')
       .execute();
     if (dead.length > 0) throw new Error(`webhook processing died: ${JSON.stringify(dead)}`);
-    if (Number(pending.n) === 0) return;
-    if (Date.now() > deadline) throw new Error(`${pending.n} webhook(s) still unprocessed`);
+    if (pending === 0) return;
+    if (Date.now() > deadline) throw new Error(`${pending} webhook(s) still unprocessed`);
     await sleep(25);
   }
 }

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogCapture, createTestApp, type TestApp } from '../helpers/test-app.js';
-import { createWhatsAppInbox, fixture, fixtureNames, postWebhook, type TestInbox } from '../helpers/whatsapp.js';
+import {
+  createWhatsAppInbox,
+  fixture,
+  fixtureNames,
+  postWebhook,
+  type TestInbox,
+  unprocessedWebhooks,
+} from '../helpers/whatsapp.js';
 
 let t: TestApp;
 let inbox: TestInbox;
@@ -86,13 +93,8 @@ describe('fuzzing the webhook with mutated real payloads', () => {
     t.app.jobs.startScheduler();
     const deadline = Date.now() + 90_000;
     for (;;) {
-      const pending = await t.db
-        .selectFrom('raw_webhooks')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('processed_at', 'is', null)
-        .where('unroutable', '=', false)
-        .executeTakeFirstOrThrow();
-      if (Number(pending.n) === 0) break;
+      const pending = await unprocessedWebhooks(t);
+      if (pending === 0) break;
       const retried = await t.db
         .selectFrom('jobs')
         .select(['id', 'last_error'])
@@ -106,7 +108,7 @@ describe('fuzzing the webhook with mutated real payloads', () => {
             .slice(0, 2)
             .join('\n')}`,
         );
-      if (Date.now() > deadline) throw new Error(`${pending.n} webhook(s) still unprocessed`);
+      if (Date.now() > deadline) throw new Error(`${pending} webhook(s) still unprocessed`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const dead = await t.db.selectFrom('jobs').select('last_error').where('status', '=', 'dead').execute();
