@@ -125,6 +125,8 @@ export interface InboxesTable {
   reauthorization_required_at: NullableTimestamp;
   reauthorization_reason: string | null;
   enable_auto_assignment: Generated<boolean>;
+  templates_synced_at: NullableTimestamp;
+  templates_sync_error: string | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -133,6 +135,7 @@ export interface InboxMembersTable {
   inbox_id: number;
   user_id: number;
   account_id: number;
+  last_assigned_at: NullableTimestamp;
   created_at: CreatedAt;
 }
 
@@ -149,6 +152,7 @@ export interface ContactsTable {
   parent_bsuid: string | null;
   custom_attributes: Json<Record<string, unknown>>;
   additional_attributes: Json<Record<string, unknown>>;
+  labels: Generated<string[]>;
   last_activity_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: CreatedAt;
@@ -187,6 +191,7 @@ export interface ConversationsTable {
   priority: Priority | null;
   custom_attributes: Json<Record<string, unknown>>;
   additional_attributes: Json<Record<string, unknown>>;
+  labels: Generated<string[]>;
   last_incoming_at: NullableTimestamp;
   last_activity_at: CreatedAt;
   waiting_since: NullableTimestamp;
@@ -302,6 +307,81 @@ export interface SimulatorMessagesTable {
   created_at: CreatedAt;
 }
 
+export interface LabelsTable {
+  id: Generated<number>;
+  account_id: number;
+  title: string;
+  description: Generated<string>;
+  color: Generated<string>;
+  show_on_sidebar: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface TeamMembersTable {
+  team_id: number;
+  user_id: number;
+  account_id: number;
+  created_at: CreatedAt;
+}
+
+export interface CannedResponsesTable {
+  id: Generated<number>;
+  account_id: number;
+  short_code: string;
+  content: string;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface MessageTemplatesTable {
+  id: Generated<number>;
+  account_id: number;
+  inbox_id: number;
+  external_id: string | null;
+  name: string;
+  language: string;
+  status: string;
+  category: string | null;
+  parameter_format: string | null;
+  components: Json<unknown[]>;
+  synced_at: CreatedAt;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface WebhooksTable {
+  id: Generated<number>;
+  account_id: number;
+  inbox_id: number | null;
+  name: Generated<string>;
+  url: string;
+  subscriptions: string[];
+  secret: string;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  account_id: number;
+  webhook_id: number;
+  event: string;
+  dedupe_key: string;
+  delivery_id: string;
+  payload: string;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  response_status: number | null;
+  response_body: string | null;
+  error: string | null;
+  last_attempt_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -325,6 +405,12 @@ export interface Database {
   channel_events: ChannelEventsTable;
   simulator_phones: SimulatorPhonesTable;
   simulator_messages: SimulatorMessagesTable;
+  labels: LabelsTable;
+  team_members: TeamMembersTable;
+  canned_responses: CannedResponsesTable;
+  message_templates: MessageTemplatesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type Account = Selectable<AccountsTable>;
