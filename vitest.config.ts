@@ -15,6 +15,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      // Web components rendered to HTML with react-dom/server (no DOM needed); the browser suites are e2e.
+      { test: { name: 'web', include: ['web/src/**/*.test.{ts,tsx}'] } },
       { test: { name: 'embedded', ...integration, env: { TEST_DATABASE: 'pglite' } } },
       ...(withPostgres ? [{ test: { name: 'postgres', ...integration, env: { TEST_DATABASE: 'postgres' } } }] : []),
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 90_000, hookTimeout: 90_000 } },

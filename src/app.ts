@@ -9,22 +9,43 @@ import { ensureFirstAdministrator } from './accounts/bootstrap.js';
 import { createCredentialsRepo } from './accounts/credentials.repo.js';
 import { createSignInThrottle } from './accounts/sign-in-throttle.js';
 import { createUsersRepo } from './accounts/users.repo.js';
+import { createDeliverWebhookJob, type WebhookDeliverySettings } from './automation/webhooks/deliver-webhook.job.js';
+import { createWebhookDispatcher } from './automation/webhooks/webhook-dispatcher.js';
+import { createWebhookPayloads } from './automation/webhooks/webhook-payloads.js';
+import { createWebhooksService } from './automation/webhooks/webhooks.service.js';
 import { createSimulator } from './channels/simulator/simulator.service.js';
 import { createDownloadMediaJob } from './channels/whatsapp/download-media.job.js';
 import { createGraphClient } from './channels/whatsapp/graph-client.js';
 import { createWhatsAppInboundService } from './channels/whatsapp/inbound.service.js';
+import { createMarkReadJob } from './channels/whatsapp/mark-read.job.js';
 import { createProcessWebhookJob } from './channels/whatsapp/process-webhook.job.js';
 import { createSendMessageJob } from './channels/whatsapp/send-message.job.js';
+import { createSendReactionJob } from './channels/whatsapp/send-reaction.job.js';
+import { createSyncTemplatesJob, createTemplateSyncSchedule } from './channels/whatsapp/sync-templates.job.js';
+import { createTemplateSync } from './channels/whatsapp/template-sync.js';
 import { createWhatsAppTargets } from './channels/whatsapp/whatsapp-target.js';
 import type { Config } from './config/config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { buildServer } from './http/server.js';
+import { createCannedResponsesRepo } from './inbox/canned-responses.repo.js';
+import { createCannedResponsesService } from './inbox/canned-responses.service.js';
+import { createContactsService } from './inbox/contacts.service.js';
 import { createConversationActions } from './inbox/conversation-actions.service.js';
+import { createConversationCreator } from './inbox/conversation-create.service.js';
 import { createConversationViews } from './inbox/conversation-views.js';
 import { ensureWhatsAppInboxFromEnv } from './inbox/env-inbox.js';
+import { createInboxAccess } from './inbox/inbox-access.js';
+import { createInboxAdminService } from './inbox/inbox-admin.service.js';
 import { createInboxesRepo } from './inbox/inboxes.repo.js';
+import { createLabelsRepo } from './inbox/labels.repo.js';
+import { createLabelsService } from './inbox/labels.service.js';
+import { createMessageActions } from './inbox/message-actions.service.js';
+import { createOutgoingAttachmentsService } from './inbox/outgoing-attachments.service.js';
 import { createOutgoingMessagesService } from './inbox/outgoing-messages.service.js';
+import { createTeamsRepo } from './inbox/teams.repo.js';
+import { createTeamsService } from './inbox/teams.service.js';
+import { createWakeSnoozedJob } from './inbox/wake-snoozed.job.js';
 import { createJobRegistry } from './jobs/job-registry.js';
 import type { SchedulerOptions } from './jobs/job-scheduler.js';
 import { createJobSystem } from './jobs/job-system.js';
@@ -53,6 +74,8 @@ export interface AppOptions {
   /** How long a Graph API call may take (tests shorten it). */
   graphTimeoutMs?: number;
   scheduler?: SchedulerOptions;
+  /** Outgoing webhook timeout and retries (tests shorten them). */
+  webhookDelivery?: Partial<WebhookDeliverySettings>;
 }
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -132,23 +155,59 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     graphVersion: config.whatsapp.graphVersion,
   });
   const mediaStorage = createLocalMediaStorage(path.join(config.dataDir, 'media'));
-  const inbound = createWhatsAppInboundService({ db, inboxes, jobs, events, logger });
+  const inbound = createWhatsAppInboundService({ db, inboxes, jobs, events, logger, clock });
 
   // Per-key send budgets (e.g. 80/s per WhatsApp number), shared across processes through Redis.
   const rateLimiter = createRateLimiter(
     redis ? { client: redis.client, prefix: config.redis?.prefix ?? 'santana' } : null,
   );
   const outgoing = createOutgoingMessagesService({ db, jobs, events, clock });
+  const outgoingAttachments = createOutgoingAttachmentsService({ db, jobs, events, clock });
+  const messageActions = createMessageActions({ db, jobs, events, clock, storage: mediaStorage, logger });
   const conversationViews = createConversationViews({ db, clock });
-  const conversationActions = createConversationActions({ db, events, clock });
+  const conversationActions = createConversationActions({ db, events, clock, jobs });
+  const contacts = createContactsService({ db, events, clock });
+  const inboxAccess = createInboxAccess({ db });
+  const conversationCreator = createConversationCreator({ db, events, clock });
   const realtime = createRealtimeHub(events);
+  // Administration: inboxes and their members, teams, labels, canned responses.
+  const teams = createTeamsService({ db, teams: createTeamsRepo(db), users, audit });
+  const labels = createLabelsService({ db, labels: createLabelsRepo(db) });
+  const cannedResponses = createCannedResponsesService({ cannedResponses: createCannedResponsesRepo(db) });
+  const webhooks = createWebhooksService({ db, box, jobs, audit });
+  const webhookDispatcher = createWebhookDispatcher({
+    db,
+    jobs,
+    events,
+    payloads: createWebhookPayloads({ db, views: conversationViews, frontendUrl: config.http.frontendUrl }),
+    logger,
+  });
+  // Every role dispatches what it publishes itself (see the event bus's onPublish).
+  webhookDispatcher.start();
+
+  // WhatsApp message templates, copied from Meta at start, daily and on demand.
+  const templateSync = createTemplateSync({ db, inboxes, graph, targets });
+  const templateSyncSchedule = createTemplateSyncSchedule({ jobs, inboxes, clock });
+  const inboxAdmin = createInboxAdminService({
+    db,
+    inboxes,
+    users,
+    audit,
+    box,
+    onConnected: (inbox) => templateSyncSchedule.syncSoon(inbox),
+  });
 
   jobs.setRegistry(
     createJobRegistry([
       systemProbeJob,
       createProcessWebhookJob({ db, inboxes, inbound }),
       createDownloadMediaJob({ db, graph, targets, storage: mediaStorage, events }),
-      createSendMessageJob({ db, inboxes, graph, targets, rateLimiter, events }),
+      createSendMessageJob({ db, inboxes, graph, targets, rateLimiter, events, storage: mediaStorage, jobs }),
+      createSendReactionJob({ db, inboxes, graph, targets, rateLimiter }),
+      createMarkReadJob({ db, inboxes, graph, targets }),
+      createSyncTemplatesJob({ inboxes, sync: templateSync, schedule: templateSyncSchedule }),
+      createDeliverWebhookJob({ db, box, clock, settings: options.webhookDelivery }),
+      createWakeSnoozedJob({ actions: conversationActions }),
     ]),
   );
 
@@ -182,10 +241,21 @@ export async function createApp(config: Config, options: AppOptions = {}) {
             box,
             conversationViews,
             conversationActions,
+            contacts,
+            inboxAccess,
+            conversationCreator,
             outgoing,
+            outgoingAttachments,
+            messageActions,
+            webhooks,
             realtime,
             simulator,
             mediaStorage,
+            templateSync,
+            inboxAdmin,
+            teams,
+            labels,
+            cannedResponses,
             webDistDir: options.webDistDir ?? DEFAULT_WEB_DIST,
           }
         : null,
@@ -217,6 +287,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       graph,
       targets,
       mediaStorage,
+      templateSync,
+      templateSyncSchedule,
       outgoing,
       simulator,
     },
@@ -225,7 +297,12 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     async start(): Promise<string> {
       if (role === 'all' || role === 'worker') await jobs.startWorker();
       if (role === 'all' || role === 'scheduler') jobs.startScheduler();
-      return server.listen({ port: config.http.port, host: config.http.host });
+      const address = await server.listen({ port: config.http.port, host: config.http.host });
+      // After listening: the simulator's inbox syncs from the fake Graph API this process serves.
+      await templateSyncSchedule
+        .enqueueAtStartup()
+        .catch((error) => logger.warn({ err: error }, 'Could not enqueue the start-up template syncs'));
+      return address;
     },
 
     /** Graceful stop: in-flight requests complete, running jobs finish or go back to the queue. */
@@ -233,6 +310,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       stopping ??= (async () => {
         await server.close();
         await jobs.stop(config.shutdownTimeoutMs);
+        await webhookDispatcher.stop();
         realtime.stop();
         await events.close();
         await redis?.close();

@@ -8,7 +8,7 @@ import type { AgentsService } from './agents.service.js';
 const RoleSchema = z.enum(['administrator', 'agent']);
 const AvailabilitySchema = z.enum(['available', 'busy', 'offline']);
 
-const AgentSchema = z
+export const AgentSchema = z
   .object({
     id: z.number(),
     account_id: z.number(),

@@ -159,6 +159,37 @@ export async function profileRoutes(
     },
   );
 
+  api.post(
+    '/profile/availability',
+    {
+      schema: {
+        tags,
+        summary: 'Mudar a disponibilidade numa conta (online, ocupado, offline)',
+        description:
+          'Rota do Chatwoot. Só agentes "online" (available) entram no rodízio de atribuição automática das caixas de que são membros.',
+        body: z.object({
+          profile: z.object({
+            availability: z.enum(['online', 'available', 'busy', 'offline']),
+            account_id: z.number().int().positive(),
+          }),
+        }),
+        response: { 200: ProfileSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { availability, account_id: accountId } = request.body.profile;
+      const membership = await options.memberships.in(accountId, principal.userId);
+      if (!membership) throw new AppError('not_found', 'Conta não encontrada.');
+      // Chatwoot's clients say "online"; the stored value is the agent API's "available".
+      await users.updateMembership(accountId, principal.userId, {
+        availability: availability === 'online' ? 'available' : availability,
+      });
+      options.memberships.forget(principal.userId);
+      return loadProfile(principal);
+    },
+  );
+
   api.get(
     '/profile/access_tokens',
     {

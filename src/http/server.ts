@@ -14,19 +14,39 @@ import { authRoutes } from '../accounts/auth.routes.js';
 import type { AuthService } from '../accounts/auth.service.js';
 import { profileRoutes } from '../accounts/profile.routes.js';
 import type { UsersRepo } from '../accounts/users.repo.js';
+import type { WebhooksService } from '../automation/webhooks/webhooks.service.js';
 import { fakeGraphRoutes } from '../channels/simulator/fake-graph.routes.js';
 import { simulatorPhoneRoutes } from '../channels/simulator/phone.routes.js';
 import type { Simulator } from '../channels/simulator/simulator.service.js';
+import type { TemplateSync } from '../channels/whatsapp/template-sync.js';
 import { whatsappWebhookRoutes } from '../channels/whatsapp/whatsapp.webhook.routes.js';
 import { attachmentsRoutes } from '../compat/chatwoot/attachments.routes.js';
+import { chatwootCannedResponsesRoutes } from '../compat/chatwoot/canned-responses.routes.js';
+import { chatwootContactMergeRoutes, chatwootContactsRoutes } from '../compat/chatwoot/contacts.routes.js';
+import { chatwootConversationActionsRoutes } from '../compat/chatwoot/conversation-actions.routes.js';
 import { chatwootConversationsRoutes } from '../compat/chatwoot/conversations.routes.js';
+import { chatwootInboxMembersRoutes } from '../compat/chatwoot/inbox-members.routes.js';
+import { inboxTemplatesRoutes } from '../compat/chatwoot/inbox-templates.routes.js';
+import { chatwootInboxesRoutes } from '../compat/chatwoot/inboxes.routes.js';
+import { chatwootLabelsRoutes } from '../compat/chatwoot/labels.routes.js';
 import { chatwootMessagesRoutes } from '../compat/chatwoot/messages.routes.js';
+import { chatwootTeamsRoutes } from '../compat/chatwoot/teams.routes.js';
+import { chatwootWebhooksRoutes } from '../compat/chatwoot/webhooks.routes.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/client.js';
+import type { CannedResponsesService } from '../inbox/canned-responses.service.js';
+import type { ContactsService } from '../inbox/contacts.service.js';
 import type { ConversationActions } from '../inbox/conversation-actions.service.js';
+import type { ConversationCreator } from '../inbox/conversation-create.service.js';
 import type { ConversationViews } from '../inbox/conversation-views.js';
+import type { InboxAccess } from '../inbox/inbox-access.js';
+import type { InboxAdminService } from '../inbox/inbox-admin.service.js';
 import type { InboxesRepo } from '../inbox/inboxes.repo.js';
+import type { LabelsService } from '../inbox/labels.service.js';
+import type { MessageActions } from '../inbox/message-actions.service.js';
+import type { OutgoingAttachmentsService } from '../inbox/outgoing-attachments.service.js';
 import type { OutgoingMessagesService } from '../inbox/outgoing-messages.service.js';
+import type { TeamsService } from '../inbox/teams.service.js';
 import type { JobSystem } from '../jobs/job-system.js';
 import { jobsRoutes } from '../jobs/jobs.routes.js';
 import { realtimeRoutes } from '../realtime/realtime.routes.js';
@@ -59,10 +79,21 @@ export interface ServerDeps {
     box: SecretBox;
     conversationViews: ConversationViews;
     conversationActions: ConversationActions;
+    contacts: ContactsService;
+    inboxAccess: InboxAccess;
+    conversationCreator: ConversationCreator;
     outgoing: OutgoingMessagesService;
+    outgoingAttachments: OutgoingAttachmentsService;
+    messageActions: MessageActions;
+    webhooks: WebhooksService;
     realtime: RealtimeHub;
     simulator: Simulator | null;
     mediaStorage: MediaStorage;
+    templateSync: TemplateSync;
+    inboxAdmin: InboxAdminService;
+    teams: TeamsService;
+    labels: LabelsService;
+    cannedResponses: CannedResponsesService;
     webDistDir: string;
   } | null;
 }
@@ -189,15 +220,54 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         await v1.register(
           async (account) => {
             account.addHook('preHandler', apiAuth.loadAccount);
+            // Agents reach only conversations of inboxes they are members of (404 otherwise).
+            account.addHook('preHandler', (request) => api.inboxAccess.guardConversation(request));
             await account.register(agentsRoutes, { prefix: '/agents', agents: api.agents });
             await account.register(auditRoutes, { prefix: '/audit_logs', audit: api.audit });
             await account.register(jobsRoutes, { prefix: '/jobs', jobs: api.jobs });
+            await account.register(chatwootInboxesRoutes, {
+              prefix: '/inboxes',
+              inboxAdmin: api.inboxAdmin,
+              frontendUrl: deps.config.http.frontendUrl,
+            });
+            await account.register(inboxTemplatesRoutes, {
+              prefix: '/inboxes',
+              db: api.db,
+              inboxes: api.inboxes,
+              sync: api.templateSync,
+            });
+            await account.register(chatwootInboxMembersRoutes, {
+              prefix: '/inbox_members',
+              inboxAdmin: api.inboxAdmin,
+            });
+            await account.register(chatwootTeamsRoutes, { prefix: '/teams', teams: api.teams });
+            await account.register(chatwootLabelsRoutes, { prefix: '/labels', labels: api.labels });
+            await account.register(chatwootCannedResponsesRoutes, {
+              prefix: '/canned_responses',
+              cannedResponses: api.cannedResponses,
+            });
+            await account.register(chatwootWebhooksRoutes, { prefix: '/webhooks', webhooks: api.webhooks });
+            await account.register(chatwootContactsRoutes, {
+              prefix: '/contacts',
+              contacts: api.contacts,
+              views: api.conversationViews,
+              access: api.inboxAccess,
+            });
+            await account.register(chatwootContactMergeRoutes, { prefix: '/actions', contacts: api.contacts });
             await account.register(chatwootConversationsRoutes, {
               prefix: '/conversations',
               views: api.conversationViews,
               actions: api.conversationActions,
+              creator: api.conversationCreator,
+              outgoing: api.outgoing,
+              access: api.inboxAccess,
             });
-            await account.register(realtimeRoutes, { prefix: '/events', hub: api.realtime });
+            await account.register(chatwootConversationActionsRoutes, {
+              prefix: '/conversations',
+              views: api.conversationViews,
+              actions: api.conversationActions,
+            });
+            await account.register(realtimeRoutes, { prefix: '/events', hub: api.realtime, access: api.inboxAccess });
             await account.register(attachmentsRoutes, {
               prefix: '/attachments',
               db: api.db,
@@ -207,6 +277,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
               prefix: '/conversations/:conversation_id/messages',
               views: api.conversationViews,
               outgoing: api.outgoing,
+              attachments: api.outgoingAttachments,
+              actions: api.messageActions,
+              storage: api.mediaStorage,
             });
           },
           { prefix: '/accounts/:account_id' },

@@ -3,10 +3,13 @@ import type { Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Conversation, ConversationStatus, Priority } from '../db/schema.js';
 import { inTransaction, type TxContext } from '../db/transaction.js';
+import type { JobSystem } from '../jobs/job-system.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, notFound } from '../shared/errors.js';
+import { normalizeLabels } from './label-titles.js';
 import { messagesRepo } from './messages.repo.js';
+import { enqueueReadReceipt } from './read-receipts.js';
 
 interface Actor {
   accountId: number;
@@ -15,35 +18,24 @@ interface Actor {
 }
 
 /** Status, assignment and priority changes, each leaving an activity line in the conversation. */
-export function createConversationActions(deps: { db: Db; events: EventBus; clock: Clock }) {
+export function createConversationActions(deps: { db: Db; events: EventBus; clock: Clock; jobs: JobSystem }) {
   async function activity(tx: TxContext, conversation: Conversation, content: string) {
-    await messagesRepo.insert(tx.trx, {
-      accountId: conversation.account_id,
-      inboxId: conversation.inbox_id,
-      conversationId: conversation.id,
-      messageType: 2,
-      contentType: 'activity',
-      content,
-      contentAttributes: {},
-      status: 'sent',
-      sourceId: null,
-      senderType: 'system',
-      senderId: null,
-      inReplyToSourceId: null,
-      sentAt: deps.clock.now(),
-    });
+    await messagesRepo.insertActivity(tx.trx, conversation, content, deps.clock.now());
   }
 
-  function publish(tx: TxContext, conversation: Conversation, name: string) {
+  function publish(tx: TxContext, conversation: Conversation, name: string, extra: Record<string, unknown> = {}) {
     tx.afterCommit(() =>
       deps.events.publish({
         accountId: conversation.account_id,
+        inboxId: conversation.inbox_id,
         name,
         data: {
           id: conversation.id,
           display_id: conversation.display_id,
           status: conversation.status,
           assignee_id: conversation.assignee_id,
+          team_id: conversation.team_id,
+          ...extra,
         },
       }),
     );
@@ -75,6 +67,11 @@ export function createConversationActions(deps: { db: Db; events: EventBus; cloc
         return await inTransaction(deps.db, async (tx) => {
           const conversation = await load(tx, actor.accountId, displayId);
           const status = requested ?? (conversation.status === 'open' ? 'resolved' : 'open');
+          if (status === 'snoozed' && snoozedUntil && !(snoozedUntil.getTime() > deps.clock.now().getTime())) {
+            throw new AppError('unprocessable', 'O adiamento precisa terminar no futuro.', [
+              { field: 'snoozed_until', message: 'data no passado ou inválida' },
+            ]);
+          }
           if (status === 'snoozed' && !snoozedUntil) {
             throw new AppError('unprocessable', 'Informe até quando adiar a conversa.', [
               { field: 'snoozed_until', message: 'obrigatório' },
@@ -93,6 +90,19 @@ export function createConversationActions(deps: { db: Db; events: EventBus; cloc
             .returningAll()
             .executeTakeFirstOrThrow();
           await activity(tx, updated, `${STATUS_TEXT[status]} ${actor.name}`);
+          if (status === 'snoozed' && snoozedUntil) {
+            // The conversation opens again by itself when the snooze ends (or earlier, if the contact writes).
+            await deps.jobs.enqueue(
+              'conversation.wake_snoozed',
+              { conversationId: updated.id, until: snoozedUntil.toISOString() },
+              {
+                tx,
+                runAt: snoozedUntil,
+                key: `snooze:${updated.id}:${snoozedUntil.getTime()}`,
+                accountId: actor.accountId,
+              },
+            );
+          }
           publish(tx, updated, 'conversation.status_changed');
           return updated;
         });
@@ -158,10 +168,157 @@ export function createConversationActions(deps: { db: Db; events: EventBus; cloc
       });
     },
 
+    /** The snooze ended: the conversation opens again, unless something already changed it. */
+    async wakeSnoozed(conversationId: number, until: Date): Promise<Conversation | null> {
+      return inTransaction(deps.db, async (tx) => {
+        const conversation = await tx.trx
+          .selectFrom('conversations')
+          .selectAll()
+          .where('id', '=', conversationId)
+          .forUpdate()
+          .executeTakeFirst();
+        // Re-snoozed to another time, reopened or resolved meanwhile: this wake-up is stale.
+        if (conversation?.status !== 'snoozed' || conversation.snoozed_until?.getTime() !== until.getTime()) {
+          return null;
+        }
+        const updated = await tx.trx
+          .updateTable('conversations')
+          .set({ status: 'open', snoozed_until: null, updated_at: sql`now()` })
+          .where('id', '=', conversation.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await activity(tx, updated, 'Conversa reaberta: o adiamento terminou');
+        publish(tx, updated, 'conversation.status_changed');
+        return updated;
+      });
+    },
+
+    async assignTeam(actor: Actor, displayId: number, teamId: number | null) {
+      return inTransaction(deps.db, async (tx) => {
+        const conversation = await load(tx, actor.accountId, displayId);
+        let teamName: string | null = null;
+        if (teamId !== null) {
+          const team = await tx.trx
+            .selectFrom('teams')
+            .select('name')
+            .where('account_id', '=', actor.accountId)
+            .where('id', '=', teamId)
+            .executeTakeFirst();
+          if (!team)
+            throw new AppError('unprocessable', 'Este time não existe nesta conta.', [
+              { field: 'team_id', message: 'time desconhecido' },
+            ]);
+          teamName = team.name;
+        }
+        if (conversation.team_id === teamId) return conversation;
+        const updated = await tx.trx
+          .updateTable('conversations')
+          .set({ team_id: teamId, updated_at: sql`now()` })
+          .where('id', '=', conversation.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await activity(
+          tx,
+          updated,
+          teamName === null
+            ? `Time removido por ${actor.name}`
+            : `Conversa atribuída ao time ${teamName} por ${actor.name}`,
+        );
+        publish(tx, updated, 'conversation.updated', { changed_attributes: ['team_id'] });
+        return updated;
+      });
+    },
+
+    /** Chatwoot's POST /labels: the given titles replace the conversation's set. */
+    async setLabels(actor: Actor, displayId: number, requested: string[]) {
+      const labels = normalizeLabels(requested);
+      return inTransaction(deps.db, async (tx) => {
+        const conversation = await load(tx, actor.accountId, displayId);
+        const added = labels.filter((label) => !conversation.labels.includes(label));
+        const removed = conversation.labels.filter((label) => !labels.includes(label));
+        if (added.length === 0 && removed.length === 0) return conversation;
+        const updated = await tx.trx
+          .updateTable('conversations')
+          .set({ labels: sql`${labels}::text[]`, updated_at: sql`now()` })
+          .where('id', '=', conversation.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        if (added.length) await activity(tx, updated, `${actor.name} adicionou os marcadores ${added.join(', ')}`);
+        if (removed.length) await activity(tx, updated, `${actor.name} removeu os marcadores ${removed.join(', ')}`);
+        publish(tx, updated, 'conversation.updated', { changed_attributes: ['labels'], labels });
+        return updated;
+      });
+    },
+
+    /** Priority and attributes (PATCH): custom attributes given here replace the conversation's. */
+    async update(
+      actor: Actor,
+      displayId: number,
+      changes: {
+        priority?: Priority | null | undefined;
+        customAttributes?: Record<string, unknown> | undefined;
+        additionalAttributes?: Record<string, unknown> | undefined;
+      },
+    ) {
+      return inTransaction(deps.db, async (tx) => {
+        const conversation = await load(tx, actor.accountId, displayId);
+        const changed: string[] = [];
+        if (changes.priority !== undefined && changes.priority !== conversation.priority) changed.push('priority');
+        if (changes.customAttributes !== undefined) changed.push('custom_attributes');
+        if (changes.additionalAttributes !== undefined) changed.push('additional_attributes');
+        if (changed.length === 0) return conversation;
+        const updated = await tx.trx
+          .updateTable('conversations')
+          .set({
+            ...(changes.priority !== undefined ? { priority: changes.priority } : {}),
+            ...(changes.customAttributes !== undefined
+              ? { custom_attributes: JSON.stringify(changes.customAttributes) }
+              : {}),
+            ...(changes.additionalAttributes !== undefined
+              ? {
+                  additional_attributes: sql`additional_attributes || ${JSON.stringify(changes.additionalAttributes)}::jsonb`,
+                }
+              : {}),
+            updated_at: sql`now()`,
+          })
+          .where('id', '=', conversation.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        publish(tx, updated, 'conversation.updated', { changed_attributes: changed });
+        return updated;
+      });
+    },
+
+    /** "Marcar como não lida": the last incoming message counts as unread again. */
+    async markUnread(actor: Actor, displayId: number) {
+      return inTransaction(deps.db, async (tx) => {
+        const conversation = await load(tx, actor.accountId, displayId);
+        const last = await tx.trx
+          .selectFrom('messages')
+          .select('sent_at')
+          .where('conversation_id', '=', conversation.id)
+          .where('message_type', '=', 0)
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        const seenAt = last ? new Date(last.sent_at.getTime() - 1000) : null;
+        const updated = await tx.trx
+          .updateTable('conversations')
+          .set({ agent_last_seen_at: seenAt })
+          .where('id', '=', conversation.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        publish(tx, updated, 'conversation.updated', { changed_attributes: ['agent_last_seen_at'] });
+        return updated;
+      });
+    },
+
     /** The agent read the conversation: unread count back to zero. */
     async markSeen(actor: Actor, displayId: number) {
       return inTransaction(deps.db, async (tx) => {
         const conversation = await load(tx, actor.accountId, displayId);
+        // The client sees blue ticks: WhatsApp's read receipt, sent by a job (never waited for here).
+        await enqueueReadReceipt(tx, deps.jobs, conversation);
         return tx.trx
           .updateTable('conversations')
           .set({ agent_last_seen_at: sql`now()` })

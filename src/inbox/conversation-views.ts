@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import {
   type AssigneeSummary,
   serializeContact,
@@ -6,19 +6,71 @@ import {
   serializeMessage,
 } from '../compat/chatwoot/serializers.js';
 import type { Db } from '../db/client.js';
-import type { Contact, Conversation, ConversationStatus, Message } from '../db/schema.js';
+import type { Contact, Conversation, ConversationStatus, Database, Message } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
+import type { InboxScope } from './inbox-access.js';
+import { normalizeLabels } from './label-titles.js';
 
 export const CONVERSATIONS_PER_PAGE = 25;
 export const MESSAGES_PER_PAGE = 20;
+
+export const CONVERSATION_SORTS = [
+  'latest',
+  'sort_on_created_at',
+  'sort_on_priority',
+  'sort_on_waiting_since',
+  'last_activity_at_asc',
+  'last_activity_at_desc',
+  'created_at_asc',
+  'created_at_desc',
+  'priority_asc',
+  'priority_desc',
+  'waiting_since_asc',
+  'waiting_since_desc',
+] as const;
+export type ConversationSort = (typeof CONVERSATION_SORTS)[number];
 
 export interface ConversationFilters {
   status: ConversationStatus | 'all';
   assigneeType: 'me' | 'unassigned' | 'assigned' | 'all';
   inboxId?: number | undefined;
   teamId?: number | undefined;
+  /** Conversations carrying any of these labels (Chatwoot's labels[]). */
+  labels?: string[] | undefined;
   q?: string | undefined;
+  sortBy?: ConversationSort | undefined;
   page: number;
+  /** The inboxes the caller may see (null: all). */
+  scope: InboxScope;
+  /** Further conditions (POST /conversations/filter). */
+  where?: ((eb: ExpressionBuilder<Database, 'conversations'>) => Expression<SqlBool>) | undefined;
+}
+
+const PRIORITY_RANK = sql<number>`CASE conversations.priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END`;
+
+/** ORDER BY for each of Chatwoot's sort_by values (ties broken by id so pages never overlap). */
+function orderFor(sort: ConversationSort) {
+  switch (sort) {
+    case 'sort_on_created_at':
+    case 'created_at_asc':
+      return sql`conversations.created_at ASC, conversations.id ASC`;
+    case 'created_at_desc':
+      return sql`conversations.created_at DESC, conversations.id DESC`;
+    case 'sort_on_priority':
+    case 'priority_desc':
+      return sql`${PRIORITY_RANK} DESC, conversations.last_activity_at DESC, conversations.id DESC`;
+    case 'priority_asc':
+      return sql`${PRIORITY_RANK} ASC, conversations.last_activity_at DESC, conversations.id DESC`;
+    case 'sort_on_waiting_since':
+    case 'waiting_since_asc':
+      return sql`conversations.waiting_since ASC NULLS LAST, conversations.id ASC`;
+    case 'waiting_since_desc':
+      return sql`conversations.waiting_since DESC NULLS LAST, conversations.id DESC`;
+    case 'last_activity_at_asc':
+      return sql`conversations.last_activity_at ASC, conversations.id ASC`;
+    default:
+      return sql`conversations.last_activity_at DESC, conversations.id DESC`;
+  }
 }
 
 /** Builds Chatwoot-shaped views of conversations and messages with a fixed number of queries per page. */
@@ -100,7 +152,8 @@ export function createConversationViews(deps: { db: Db; clock: Clock }) {
     const ids = conversations.map((conversation) => conversation.id);
     const contactIds = [...new Set(conversations.map((conversation) => conversation.contact_id))];
     const assigneeIds = [...new Set(conversations.map((c) => c.assignee_id).filter((id): id is number => id !== null))];
-    const [contacts, assignees, lastMessages, unread] = await Promise.all([
+    const teamIds = [...new Set(conversations.map((c) => c.team_id).filter((id): id is number => id !== null))];
+    const [contacts, assignees, lastMessages, unread, teams] = await Promise.all([
       db.selectFrom('contacts').selectAll().where('account_id', '=', accountId).where('id', 'in', contactIds).execute(),
       assigneeIds.length
         ? db
@@ -133,6 +186,14 @@ export function createConversationViews(deps: { db: Db; clock: Clock }) {
         )
         .groupBy('messages.conversation_id')
         .execute(),
+      teamIds.length
+        ? db
+            .selectFrom('teams')
+            .select(['id', 'name'])
+            .where('account_id', '=', accountId)
+            .where('id', 'in', teamIds)
+            .execute()
+        : [],
     ]);
     const displayIds = new Map(conversations.map((conversation) => [conversation.id, conversation.display_id]));
     const lastViews = await messageViews(accountId, lastMessages, displayIds);
@@ -143,7 +204,8 @@ export function createConversationViews(deps: { db: Db; clock: Clock }) {
         assignee: assignees.find((user) => user.id === conversation.assignee_id) ?? null,
         lastMessage: lastViews.find((view) => view.conversation_id === conversation.display_id) ?? null,
         unreadCount: Number(unread.find((row) => row.conversation_id === conversation.id)?.n ?? 0),
-        labels: [],
+        labels: conversation.labels,
+        team: teams.find((team) => team.id === conversation.team_id) ?? null,
         now,
       }),
     );
@@ -151,6 +213,14 @@ export function createConversationViews(deps: { db: Db; clock: Clock }) {
 
   function filtered(accountId: number, filters: Omit<ConversationFilters, 'assigneeType' | 'page'>) {
     let query = db.selectFrom('conversations').where('conversations.account_id', '=', accountId);
+    if (filters.scope !== null) {
+      // An agent in no inbox sees nothing (an empty IN list is not valid SQL).
+      query = query.where('conversations.inbox_id', 'in', filters.scope.length ? [...filters.scope] : [0]);
+    }
+    if (filters.labels?.length) {
+      query = query.where(sql<SqlBool>`conversations.labels && ${normalizeLabels(filters.labels)}::text[]`);
+    }
+    if (filters.where) query = query.where(filters.where);
     if (filters.status !== 'all') query = query.where('conversations.status', '=', filters.status);
     if (filters.inboxId) query = query.where('conversations.inbox_id', '=', filters.inboxId);
     if (filters.teamId) query = query.where('conversations.team_id', '=', filters.teamId);
@@ -206,8 +276,7 @@ export function createConversationViews(deps: { db: Db; clock: Clock }) {
       if (filters.assigneeType === 'unassigned') page = page.where('conversations.assignee_id', 'is', null);
       if (filters.assigneeType === 'assigned') page = page.where('conversations.assignee_id', 'is not', null);
       const rows = await page
-        .orderBy('conversations.last_activity_at', 'desc')
-        .orderBy('conversations.id', 'desc')
+        .orderBy(orderFor(filters.sortBy ?? 'latest'))
         .limit(CONVERSATIONS_PER_PAGE)
         .offset((filters.page - 1) * CONVERSATIONS_PER_PAGE)
         .execute();
@@ -223,6 +292,7 @@ export function createConversationViews(deps: { db: Db; clock: Clock }) {
     },
 
     async findByDisplayId(accountId: number, displayId: number): Promise<Conversation | undefined> {
+      // Agents' access to the conversation's inbox is checked by the route hook (InboxAccess.guardConversation).
       return db
         .selectFrom('conversations')
         .selectAll()

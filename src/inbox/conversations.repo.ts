@@ -4,13 +4,17 @@ import type { Conversation, Database } from '../db/schema.js';
 type Executor = Kysely<Database>;
 
 export const conversationsRepo = {
-  /** The newest conversation of a contact in an inbox, whatever its status. */
+  /**
+   * The contact's unresolved conversation in an inbox, else the newest one. An older one can be the open
+   * one (an agent reopened it, or a contact merge brought it); reopening a newer one would clash with it.
+   */
   async latestFor(db: Executor, inboxId: number, contactId: number): Promise<Conversation | undefined> {
     return db
       .selectFrom('conversations')
       .selectAll()
       .where('inbox_id', '=', inboxId)
       .where('contact_id', '=', contactId)
+      .orderBy(sql`status <> 'resolved'`, 'desc')
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();

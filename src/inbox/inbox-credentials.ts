@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Inbox } from '../db/schema.js';
-import type { SecretBox } from '../shared/crypto.js';
+import { randomToken, type SecretBox } from '../shared/crypto.js';
 
 /** What a WhatsApp Cloud inbox needs to talk to Meta; stored sealed with SECRET_KEY_BASE, never returned. */
 export const WhatsAppCredentialsSchema = z.object({
@@ -25,3 +25,6 @@ export function openCredentials(box: SecretBox, inbox: Pick<Inbox, 'credentials'
     return null;
   }
 }
+
+/** A verify token for Meta's webhook handshake when the administrator did not choose one. */
+export const generateVerifyToken = () => randomToken('santana_', 24);

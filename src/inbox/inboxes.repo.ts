@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/client.js';
-import type { ChannelType, Inbox } from '../db/schema.js';
+import type { ChannelType, Database, Inbox } from '../db/schema.js';
 
 export function createInboxesRepo(db: Db) {
   return {
@@ -12,6 +12,7 @@ export function createInboxesRepo(db: Db) {
       phoneNumberId: string | null;
       businessAccountId: string | null;
       credentials: string | null;
+      enableAutoAssignment?: boolean;
     }): Promise<Inbox> {
       return db
         .insertInto('inboxes')
@@ -23,6 +24,7 @@ export function createInboxesRepo(db: Db) {
           phone_number_id: values.phoneNumberId,
           business_account_id: values.businessAccountId,
           credentials: values.credentials,
+          ...(values.enableAutoAssignment === undefined ? {} : { enable_auto_assignment: values.enableAutoAssignment }),
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -32,7 +34,17 @@ export function createInboxesRepo(db: Db) {
       accountId: number,
       id: number,
       values: Partial<
-        Pick<Inbox, 'name' | 'phone_number' | 'business_account_id' | 'credentials' | 'enable_auto_assignment'>
+        Pick<
+          Inbox,
+          | 'name'
+          | 'phone_number'
+          | 'phone_number_id'
+          | 'business_account_id'
+          | 'credentials'
+          | 'enable_auto_assignment'
+          | 'reauthorization_required_at'
+          | 'reauthorization_reason'
+        >
       >,
     ): Promise<Inbox | undefined> {
       return db
@@ -80,6 +92,65 @@ export function createInboxesRepo(db: Db) {
 
     async list(accountId: number): Promise<Inbox[]> {
       return db.selectFrom('inboxes').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
+    },
+
+    /** Deletes the inbox; its conversations, messages and members go with it (ON DELETE CASCADE). */
+    async remove(accountId: number, id: number): Promise<boolean> {
+      const result = await db
+        .deleteFrom('inboxes')
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows ?? 0) > 0;
+    },
+
+    /** The inboxes an agent works in (Chatwoot shows agents only those). */
+    async listForMember(accountId: number, userId: number): Promise<Inbox[]> {
+      return db
+        .selectFrom('inboxes')
+        .selectAll('inboxes')
+        .where('inboxes.account_id', '=', accountId)
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('inbox_members')
+              .select('inbox_members.user_id')
+              .whereRef('inbox_members.inbox_id', '=', 'inboxes.id')
+              .where('inbox_members.user_id', '=', userId),
+          ),
+        )
+        .orderBy('inboxes.id')
+        .execute();
+    },
+
+    async memberIds(accountId: number, inboxId: number): Promise<number[]> {
+      const rows = await db
+        .selectFrom('inbox_members')
+        .select('user_id')
+        .where('account_id', '=', accountId)
+        .where('inbox_id', '=', inboxId)
+        .orderBy('user_id')
+        .execute();
+      return rows.map((row) => row.user_id);
+    },
+
+    async addMembers(accountId: number, inboxId: number, userIds: number[], executor: Kysely<Database> = db) {
+      if (userIds.length === 0) return;
+      await executor
+        .insertInto('inbox_members')
+        .values(userIds.map((userId) => ({ account_id: accountId, inbox_id: inboxId, user_id: userId })))
+        .onConflict((oc) => oc.columns(['inbox_id', 'user_id']).doNothing())
+        .execute();
+    },
+
+    async removeMembers(accountId: number, inboxId: number, userIds: number[], executor: Kysely<Database> = db) {
+      if (userIds.length === 0) return;
+      await executor
+        .deleteFrom('inbox_members')
+        .where('account_id', '=', accountId)
+        .where('inbox_id', '=', inboxId)
+        .where('user_id', 'in', userIds)
+        .execute();
     },
 
     async markReauthorizationRequired(id: number, reason: string): Promise<void> {

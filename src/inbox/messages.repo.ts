@@ -34,6 +34,30 @@ export interface StatusChange {
 }
 
 export const messagesRepo = {
+  /** An activity line ("Conversa atribuída a Ana", "Resolvida por João"): shown in the conversation, never sent. */
+  async insertActivity(
+    db: Executor,
+    conversation: { account_id: number; inbox_id: number; id: number },
+    content: string,
+    at: Date,
+  ): Promise<Message | undefined> {
+    return messagesRepo.insert(db, {
+      accountId: conversation.account_id,
+      inboxId: conversation.inbox_id,
+      conversationId: conversation.id,
+      messageType: 2,
+      contentType: 'activity',
+      content,
+      contentAttributes: {},
+      status: 'sent',
+      sourceId: null,
+      senderType: 'system',
+      senderId: null,
+      inReplyToSourceId: null,
+      sentAt: at,
+    });
+  },
+
   /** Inserts a message; a second one with the same wamid in the inbox is ignored (undefined). */
   async insert(db: Executor, values: NewMessage): Promise<Message | undefined> {
     return db
@@ -94,6 +118,77 @@ export const messagesRepo = {
           sha256: row.sha256,
           status: row.externalMediaId ? ('pending' as const) : ('failed' as const),
           error: row.externalMediaId ? null : 'WhatsApp não enviou o identificador da mídia',
+        })),
+      )
+      .returningAll()
+      .execute();
+  },
+
+  async findInConversation(db: Executor, conversationId: number, id: number): Promise<Message | undefined> {
+    return db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  },
+
+  /** The message after this one in its media group (several files sent as one reply), if any. */
+  async findNextInGroup(db: Executor, message: Message): Promise<Message | undefined> {
+    const group = (message.content_attributes as { media_group?: { id?: unknown } }).media_group?.id;
+    if (typeof group !== 'string') return undefined;
+    return db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', message.conversation_id)
+      .where('id', '>', message.id)
+      .where(sql<string>`content_attributes->'media_group'->>'id'`, '=', group)
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+  },
+
+  /** The newest message the contact sent in a conversation that WhatsApp knows by a wamid. */
+  async latestIncoming(db: Executor, conversationId: number): Promise<Pick<Message, 'id'> | undefined> {
+    return db
+      .selectFrom('messages')
+      .select('id')
+      .where('conversation_id', '=', conversationId)
+      .where('message_type', '=', 0)
+      .where('source_id', 'is not', null)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  },
+
+  /** Files an agent sent: already in storage, so ready from the start. */
+  async insertOutgoingAttachments(
+    db: Executor,
+    rows: Array<{
+      accountId: number;
+      messageId: number;
+      fileType: FileType;
+      mimeType: string;
+      fileName: string;
+      size: number;
+      sha256: string;
+      storageKey: string;
+    }>,
+  ) {
+    if (rows.length === 0) return [];
+    return db
+      .insertInto('attachments')
+      .values(
+        rows.map((row) => ({
+          account_id: row.accountId,
+          message_id: row.messageId,
+          file_type: row.fileType,
+          mime_type: row.mimeType,
+          file_name: row.fileName,
+          file_size: row.size,
+          sha256: row.sha256,
+          storage_key: row.storageKey,
+          status: 'ready' as const,
         })),
       )
       .returningAll()

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InteractiveSchema, type TemplateSend } from '../channels/whatsapp/outbound-payload.js';
+import { assertTemplateSendable } from '../channels/whatsapp/template-validation.js';
 import type { Db } from '../db/client.js';
 import type { Message } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
@@ -8,6 +9,7 @@ import type { EventBus } from '../realtime/event-bus.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { conversationsRepo } from './conversations.repo.js';
+import { hasMessageVariables, loadVariableContext, renderMessageVariables } from './message-variables.js';
 import { messagesRepo } from './messages.repo.js';
 import { replyWindow } from './window.js';
 
@@ -71,6 +73,7 @@ export function createOutgoingMessagesService(deps: { db: Db; jobs: JobSystem; e
         if (!isPrivate && !input.template && !replyWindow(conversation.last_incoming_at, now).canReply) {
           throw new AppError('window_closed', WINDOW_CLOSED_MESSAGE);
         }
+        if (input.template && !isPrivate) await assertTemplateSendable(tx.trx, conversation.inbox_id, input.template);
         let replyTo: string | null = null;
         if (input.inReplyToId) {
           const quoted = await tx.trx
@@ -86,6 +89,12 @@ export function createOutgoingMessagesService(deps: { db: Db; jobs: JobSystem; e
           replyTo = quoted.source_id;
         }
         const interactive = input.interactive ? InteractiveSchema.parse(input.interactive) : undefined;
+        // Canned responses carry {{contact.name}}-style variables; notes and templates are kept as written.
+        const text = input.content?.trim() ?? null;
+        const content =
+          text && !isPrivate && !input.template && hasMessageVariables(text)
+            ? renderMessageVariables(text, await loadVariableContext(tx.trx, conversation, actor.userId))
+            : text;
         const message = await messagesRepo.insert(tx.trx, {
           accountId: actor.accountId,
           inboxId: conversation.inbox_id,
@@ -96,7 +105,7 @@ export function createOutgoingMessagesService(deps: { db: Db; jobs: JobSystem; e
             ? (input.template.rendered ?? input.content ?? null)
             : interactive
               ? interactive.body
-              : (input.content?.trim() ?? null),
+              : content,
           contentAttributes: {
             ...(interactive ? { interactive } : {}),
             ...(input.template
@@ -131,6 +140,7 @@ export function createOutgoingMessagesService(deps: { db: Db; jobs: JobSystem; e
         tx.afterCommit(() =>
           deps.events.publish({
             accountId: actor.accountId,
+            inboxId: conversation.inbox_id,
             name: 'message.created',
             data: { id: message.id, conversation_id: conversation.id, display_id: conversation.display_id },
           }),

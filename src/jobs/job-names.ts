@@ -7,6 +7,11 @@ export const JOB_NAMES = [
   'whatsapp.process_webhook',
   'whatsapp.download_media',
   'whatsapp.send_message',
+  'whatsapp.send_reaction',
+  'whatsapp.mark_read',
+  'whatsapp.sync_templates',
+  'webhooks.deliver',
+  'conversation.wake_snoozed',
 ] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];

@@ -160,7 +160,7 @@ export function createJobSystem(deps: JobSystemDeps) {
       const row = toRow(name, payload, options);
       const [inserted] = await repo.insert(options.tx?.trx ?? deps.db, [row]);
       if (!inserted) {
-        const existing = row.key ? await repo.findByKey(row.key) : undefined;
+        const existing = row.key ? await repo.findByKey(row.key, options.tx?.trx) : undefined;
         if (!existing) throw new Error(`Job with key ${row.key} vanished while enqueuing`);
         return { id: existing.id, created: false };
       }

@@ -55,8 +55,9 @@ export function createJobsRepo(db: Db) {
         .execute();
     },
 
-    async findByKey(key: string): Promise<Job | undefined> {
-      return db.selectFrom('jobs').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+    /** Inside a transaction pass its executor: PGlite has one connection, which the transaction holds. */
+    async findByKey(key: string, executor: Kysely<Database> = db): Promise<Job | undefined> {
+      return executor.selectFrom('jobs').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
     },
 
     async findById(id: number): Promise<Job | undefined> {

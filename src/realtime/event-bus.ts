@@ -7,6 +7,8 @@ export interface AccountEvent {
   /** Set by publish(): time-ordered and unique across processes, so a stream can resume after it. */
   id?: string;
   accountId: number;
+  /** The inbox it happened in, when there is one: agents only receive events of their inboxes. */
+  inboxId?: number;
   /** Chatwoot's event names: message.created, conversation.updated, contact.updated… */
   name: string;
   data: Record<string, unknown>;
@@ -16,6 +18,8 @@ export interface EventBus {
   /** Published after the change committed; every process (through Redis when configured) receives it. */
   publish(event: AccountEvent): void;
   subscribe(listener: (event: AccountEvent) => void): () => void;
+  /** Only the events THIS process publishes (stamped), once each: for work that must not run in every process. */
+  onPublish(listener: (event: AccountEvent) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -25,9 +29,11 @@ export function createEventBus(deps: {
   redis: { publisher: Redis; subscriber: Redis; prefix: string } | null;
 }): EventBus {
   const local = new EventEmitter();
+  const published = new EventEmitter();
   const processTag = Math.random().toString(36).slice(2, 8);
   let sequence = 0;
   local.setMaxListeners(0);
+  published.setMaxListeners(0);
   const channel = `${deps.redis?.prefix ?? 'santana'}:events`;
 
   if (deps.redis) {
@@ -47,6 +53,7 @@ export function createEventBus(deps: {
   return {
     publish(unstamped) {
       const event = { ...unstamped, id: `${Date.now().toString(36)}-${(sequence++).toString(36)}-${processTag}` };
+      published.emit('event', event);
       if (!deps.redis) {
         local.emit('event', event);
         return;
@@ -60,8 +67,13 @@ export function createEventBus(deps: {
       local.on('event', listener);
       return () => local.off('event', listener);
     },
+    onPublish(listener) {
+      published.on('event', listener);
+      return () => published.off('event', listener);
+    },
     async close() {
       local.removeAllListeners();
+      published.removeAllListeners();
     },
   };
 }

@@ -6,6 +6,8 @@ const BUFFER_AGE_MS = 10 * 60 * 1000;
 export interface StreamClient {
   accountId: number;
   userId: number;
+  /** Whether this client may see the event (agents: only their inboxes'). */
+  visible?: (event: AccountEvent) => boolean;
   send(event: AccountEvent): void;
   close(): void;
 }
@@ -24,7 +26,9 @@ export function createRealtimeHub(bus: EventBus) {
     const cutoff = Date.now() - BUFFER_AGE_MS;
     while (buffer.length > BUFFER_SIZE || (buffer[0] && buffer[0].receivedAt < cutoff)) buffer.shift();
     recent.set(event.accountId, buffer);
-    for (const client of clients) if (client.accountId === event.accountId) client.send(event);
+    for (const client of clients) {
+      if (client.accountId === event.accountId && (client.visible?.(event) ?? true)) client.send(event);
+    }
   });
 
   return {

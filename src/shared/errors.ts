@@ -14,6 +14,10 @@ export const ERROR_STATUS = {
   unprocessable: 422,
   window_closed: 422,
   last_administrator: 422,
+  /** The template is not synced for the inbox, or Meta has not approved it. */
+  template_unavailable: 422,
+  /** The template's parameters do not fit what Meta approved (details list each problem). */
+  template_parameters_invalid: 422,
   too_many_requests: 429,
   internal_error: 500,
   unavailable: 503,

@@ -15,6 +15,12 @@ beforeAll(async () => {
   t = await createTestApp({ env: { WHATSAPP_GRAPH_URL: graph.url } });
   inbox = await createWhatsAppInbox(t);
   admin = await t.signIn();
+  // Templates are checked against the inbox's synced ones (the fake WABA lists lembrete_evento).
+  await t.inject({
+    method: 'POST',
+    url: `/api/v1/accounts/1/inboxes/${inbox.id}/sync_templates`,
+    headers: admin.tokenHeaders,
+  });
   await t.app.jobs.startWorker();
   t.app.jobs.startScheduler();
 });

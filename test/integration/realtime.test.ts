@@ -155,4 +155,33 @@ describe('the realtime stream (SSE)', () => {
     expect(stream.events.filter((event) => event.event.startsWith('message'))).toEqual([]);
     await stream.close();
   });
+
+  it('sends an agent only the events of inboxes they are a member of', async () => {
+    const createAgent = async (name: string) => {
+      const user = await t.app.services.users.createUser({
+        name,
+        email: `${name.toLowerCase()}-${Date.now()}@example.com`,
+        passwordHash: null,
+      });
+      await t.app.services.users.addMembership({ accountId: 1, userId: user.id, role: 'agent' });
+      const personal = await t.app.services.auth.createPersonalToken({
+        userId: user.id,
+        name: 't',
+        ip: null,
+        accountId: 1,
+      });
+      return { id: user.id, token: personal.token };
+    };
+    const member = await createAgent('Membro');
+    const outsider = await createAgent('Alheio');
+    await t.db.insertInto('inbox_members').values({ inbox_id: inbox.id, user_id: member.id, account_id: 1 }).execute();
+    const memberStream = await openStream('/api/v1/accounts/1/events', { api_access_token: member.token });
+    const outsiderStream = await openStream('/api/v1/accounts/1/events', { api_access_token: outsider.token });
+    await write('só para quem é da caixa');
+    await memberStream.waitFor((event) => event.event === 'message.created');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(outsiderStream.events.filter((event) => event.event.startsWith('message'))).toEqual([]);
+    await memberStream.close();
+    await outsiderStream.close();
+  });
 });

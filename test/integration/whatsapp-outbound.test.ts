@@ -14,7 +14,14 @@ beforeAll(async () => {
   graph = await startFakeGraph();
   t = await createTestApp({ graphTimeoutMs: 2000, env: { WHATSAPP_GRAPH_URL: graph.url } });
   inbox = await createWhatsAppInbox(t);
-  adminId = (await t.signIn()).user.id;
+  const admin = await t.signIn();
+  adminId = admin.user.id;
+  // Templates are checked against the inbox's synced ones (the fake WABA lists lembrete_evento).
+  await t.inject({
+    method: 'POST',
+    url: `/api/v1/accounts/1/inboxes/${inbox.id}/sync_templates`,
+    headers: admin.tokenHeaders,
+  });
   await t.app.jobs.startWorker();
   t.app.jobs.startScheduler();
 });
@@ -183,8 +190,16 @@ describe('rules checked before anything is sent', () => {
       template: {
         name: 'lembrete_evento',
         language: 'pt_BR',
-        components: [{ type: 'body', parameters: [{ type: 'text', text: 'Maria' }] }],
-        rendered: 'Olá Maria, lembrete do seu evento.',
+        components: [
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'Maria' },
+              { type: 'text', text: 'amanhã' },
+            ],
+          },
+        ],
+        rendered: 'Olá Maria, seu evento é amanhã.',
       },
     });
     await waitForMessage(message.id, (status) => status === 'sent');

@@ -1,4 +1,7 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { safeEqual } from '../../shared/crypto.js';
 import type { Logger } from '../../shared/logger.js';
@@ -88,6 +91,47 @@ export async function fakeGraphRoutes(
     return ref;
   }
 
+  // Media the business uploaded (POST /{phone-number-id}/media), until a send carries it to a phone,
+  // whose message then keeps the bytes (as the phone's own images do) for the phone to show.
+  await app.register(fastifyMultipart, { limits: { files: 1, fileSize: 100 * 1024 * 1024 } });
+  const uploads = new LRUCache<string, { bytes: Buffer; mimeType: string; sha256: string }>({
+    maxSize: 256 * 1024 * 1024,
+    sizeCalculation: (media) => media.bytes.length || 1,
+  });
+  const KEPT_ON_PHONE_BYTES = 16 * 1024 * 1024;
+  const withUploadedBytes = (body: Record<string, unknown> & { type: string }) => {
+    const media = body[body.type] as { id?: string } | undefined;
+    const upload = media?.id ? uploads.get(media.id) : undefined;
+    if (!upload || upload.bytes.length > KEPT_ON_PHONE_BYTES) return body;
+    return { ...body, [body.type]: { ...media, mime_type: upload.mimeType, data: upload.bytes.toString('base64') } };
+  };
+
+  app.post('/:version/:phone_number_id/media', { schema: { hide: true } }, async (request, reply) => {
+    const ref = await authorised(request, reply);
+    if (!ref) return reply;
+    const { phone_number_id: phoneNumberId } = request.params as { phone_number_id: string };
+    if (phoneNumberId !== ref.phoneNumberId)
+      return graphError(reply, 400, 100, `Unknown phone number id ${phoneNumberId}`);
+    if (!request.isMultipart()) return graphError(reply, 400, 100, 'Media upload must be multipart/form-data.');
+    const fields: Record<string, string> = {};
+    let file: Buffer | null = null;
+    for await (const part of request.parts()) {
+      if (part.type === 'file') file = await part.toBuffer();
+      else fields[part.fieldname] = String(part.value);
+    }
+    if (fields.messaging_product !== 'whatsapp')
+      return graphError(reply, 400, 100, 'The parameter messaging_product is required.');
+    if (!fields.type) return graphError(reply, 400, 100, 'The parameter type is required.');
+    if (!file) return graphError(reply, 400, 100, 'The parameter file is required.');
+    const id = String(BigInt(`0x${randomBytes(7).toString('hex')}`));
+    uploads.set(id, {
+      bytes: file,
+      mimeType: fields.type,
+      sha256: createHash('sha256').update(file).digest('base64'),
+    });
+    return reply.send({ id });
+  });
+
   const later = (ms: number, task: () => Promise<unknown>) => {
     setTimeout(() => {
       task().catch((error) => deps.logger.warn({ err: error }, 'Simulator could not deliver a webhook'));
@@ -100,6 +144,14 @@ export async function fakeGraphRoutes(
     const { phone_number_id: phoneNumberId } = request.params as { phone_number_id: string };
     if (phoneNumberId !== ref.phoneNumberId)
       return graphError(reply, 400, 100, `Unknown phone number id ${phoneNumberId}`);
+    // A read receipt: the phone's message gets its blue ticks.
+    const receipt = z
+      .object({ messaging_product: z.literal('whatsapp'), status: z.literal('read'), message_id: z.string().min(1) })
+      .safeParse(request.body);
+    if (receipt.success) {
+      await deps.simulator.setStatus(receipt.data.message_id, 'read');
+      return reply.send({ success: true });
+    }
     const parsed = SendSchema.safeParse(request.body);
     if (!parsed.success) return graphError(reply, 400, 100, z.prettifyError(parsed.error));
     const body = parsed.data;
@@ -141,7 +193,13 @@ export async function fakeGraphRoutes(
 
     const wamid = newWamid();
     await deps.simulator.upsertPhone(ref.inbox.id, waId, waId);
-    await deps.simulator.record({ inboxId: ref.inbox.id, waId, direction: 'to_phone', wamid, payload: body });
+    await deps.simulator.record({
+      inboxId: ref.inbox.id,
+      waId,
+      direction: 'to_phone',
+      wamid,
+      payload: withUploadedBytes(body),
+    });
     later(150, () =>
       deliverWebhook(
         deps.root,
@@ -180,12 +238,18 @@ export async function fakeGraphRoutes(
   });
 
   app.get('/:version/:waba_id/message_templates', { schema: { hide: true } }, async (request, reply) => {
-    if (!(await authorised(request, reply))) return reply;
+    const ref = await authorised(request, reply);
+    if (!ref) return reply;
+    const { waba_id: wabaId } = request.params as { waba_id: string };
+    if (wabaId !== ref.businessAccountId)
+      return graphError(reply, 400, 100, `Unsupported get request. Object with ID '${wabaId}' does not exist`);
     const query = z
       .object({ limit: z.coerce.number().int().min(1).max(100).default(25), after: z.string().optional() })
-      .parse(request.query);
-    const start = query.after ? Number(Buffer.from(query.after, 'base64url').toString()) : 0;
-    const page = SIMULATOR_TEMPLATES.slice(start, start + query.limit);
+      .safeParse(request.query);
+    if (!query.success) return graphError(reply, 400, 100, z.prettifyError(query.error));
+    const { limit, after } = query.data;
+    const start = (after && Number(Buffer.from(after, 'base64url').toString())) || 0;
+    const page = SIMULATOR_TEMPLATES.slice(start, start + limit);
     const next = start + page.length;
     const cursor = (value: number) => Buffer.from(String(value)).toString('base64url');
     return reply.send({
@@ -194,7 +258,7 @@ export async function fakeGraphRoutes(
         cursors: { before: cursor(start), after: cursor(next) },
         ...(next < SIMULATOR_TEMPLATES.length
           ? {
-              next: `${request.protocol}://${request.host}${request.url.split('?')[0]}?limit=${query.limit}&after=${cursor(next)}`,
+              next: `${request.protocol}://${request.host}${request.url.split('?')[0]}?limit=${limit}&after=${cursor(next)}`,
             }
           : {}),
       },
@@ -205,7 +269,7 @@ export async function fakeGraphRoutes(
     const ref = await authorised(request, reply);
     if (!ref) return reply;
     const { media_id: mediaId, version } = request.params as { media_id: string; version: string };
-    const media = await deps.simulator.media(mediaId);
+    const media = (await deps.simulator.media(mediaId)) ?? uploads.get(mediaId);
     if (!media)
       return graphError(reply, 404, 100, `Unsupported get request. Object with ID '${mediaId}' does not exist`);
     return reply.send({
@@ -220,7 +284,8 @@ export async function fakeGraphRoutes(
 
   app.get('/:version/media-download/:media_id', { schema: { hide: true } }, async (request, reply) => {
     if (!(await authorised(request, reply))) return reply;
-    const media = await deps.simulator.media((request.params as { media_id: string }).media_id);
+    const mediaId = (request.params as { media_id: string }).media_id;
+    const media = (await deps.simulator.media(mediaId)) ?? uploads.get(mediaId);
     if (!media) return reply.code(404).send();
     return reply.type(media.mimeType).send(media.bytes);
   });

@@ -116,10 +116,11 @@ export async function simulatorPhoneRoutes(
       const rows = await deps.simulator.messages(ref.inbox.id, request.params.wa_id);
       return {
         payload: rows.map((row) => {
-          const payload = row.payload as Record<string, unknown>;
-          const image = payload.image as { data?: string } | undefined;
-          // The image bytes stay on the server; the page shows its own copy.
-          const shown = image?.data ? { ...payload, image: { ...image, data: undefined } } : payload;
+          const payload = row.payload as Record<string, unknown> & { type?: string };
+          const media = payload.type ? (payload[payload.type] as { data?: string } | undefined) : undefined;
+          // The bytes stay on the server; the page loads them from /phones/:wa_id/media/:media_id.
+          const shown =
+            media?.data && payload.type ? { ...payload, [payload.type]: { ...media, data: undefined } } : payload;
           return {
             id: row.id,
             wamid: row.wamid,
@@ -192,6 +193,36 @@ export async function simulatorPhoneRoutes(
       await deps.simulator.record({ inboxId: ref.inbox.id, waId, direction: 'to_business', wamid, payload: stored });
       const status = await deliverWebhook(deps.root, ref, messageWebhook(ref, { waId, name }, item));
       return reply.code(201).send({ wamid, webhook_status: status });
+    },
+  );
+
+  api.get(
+    '/phones/:wa_id/media/:media_id',
+    {
+      schema: {
+        tags,
+        summary: 'Mídia de uma mensagem do telefone simulado (enviada ou recebida)',
+        params: PhoneParamsSchema.extend({ media_id: z.string().regex(/^\d{1,40}$/) }),
+      },
+    },
+    async (request, reply) => {
+      const ref = await simulatorFor(request);
+      const rows = await deps.simulator.messages(ref.inbox.id, request.params.wa_id);
+      for (const row of rows) {
+        const payload = row.payload as Record<string, unknown> & { type?: string };
+        const media = payload.type
+          ? (payload[payload.type] as { id?: string; data?: string; mime_type?: string } | undefined)
+          : undefined;
+        if (media?.id !== request.params.media_id || !media.data) continue;
+        // Shown in the page only if it is media; anything else downloads (never runs as a page).
+        const inline = /^(image|audio|video)\//.test(media.mime_type ?? '');
+        return reply
+          .header('content-type', media.mime_type ?? 'application/octet-stream')
+          .header('x-content-type-options', 'nosniff')
+          .header('content-disposition', inline ? 'inline' : 'attachment')
+          .send(Buffer.from(media.data, 'base64'));
+      }
+      throw new AppError('not_found', 'Mídia não encontrada neste telefone.');
     },
   );
 

@@ -8,6 +8,7 @@ export const SIMULATOR_TEMPLATES = [
     name: 'boas_vindas',
     language: 'pt_BR',
     status: 'APPROVED',
+    parameter_format: 'POSITIONAL',
     category: 'UTILITY',
     components: [
       {
@@ -22,6 +23,7 @@ export const SIMULATOR_TEMPLATES = [
     name: 'lembrete_evento',
     language: 'pt_BR',
     status: 'APPROVED',
+    parameter_format: 'POSITIONAL',
     category: 'UTILITY',
     components: [
       {
@@ -36,6 +38,7 @@ export const SIMULATOR_TEMPLATES = [
     name: 'confirmacao_agendamento',
     language: 'pt_BR',
     status: 'APPROVED',
+    parameter_format: 'POSITIONAL',
     category: 'UTILITY',
     components: [
       { type: 'HEADER', format: 'TEXT', text: 'Confirmação de agendamento' },
@@ -58,6 +61,7 @@ export const SIMULATOR_TEMPLATES = [
     name: 'oferta_trabalho',
     language: 'pt_BR',
     status: 'APPROVED',
+    parameter_format: 'POSITIONAL',
     category: 'UTILITY',
     components: [
       {
@@ -79,6 +83,7 @@ export const SIMULATOR_TEMPLATES = [
     name: 'promocao_mes',
     language: 'pt_BR',
     status: 'APPROVED',
+    parameter_format: 'POSITIONAL',
     category: 'MARKETING',
     components: [
       {

@@ -91,6 +91,7 @@ export function createDownloadMediaJob(deps: {
           .execute();
         deps.events.publish({
           accountId: attachment.account_id,
+          inboxId: attachment.inbox_id,
           name: 'message.updated',
           data: { id: attachment.message_id, conversation_id: attachment.conversation_id },
         });
@@ -103,6 +104,7 @@ export function createDownloadMediaJob(deps: {
         if (permanent) {
           deps.events.publish({
             accountId: attachment.account_id,
+            inboxId: attachment.inbox_id,
             name: 'message.updated',
             data: { id: attachment.message_id, conversation_id: attachment.conversation_id },
           });

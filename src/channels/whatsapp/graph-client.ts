@@ -65,6 +65,8 @@ export interface GraphTarget {
   accessToken: string;
 }
 
+const UploadResponseSchema = z.object({ id: z.string().min(1) });
+
 const MediaInfoSchema = z.object({
   url: z.string().url(),
   mime_type: z.string().optional(),
@@ -81,12 +83,15 @@ export function createGraphClient(options: { timeoutMs?: number; fetch?: typeof 
   const timeoutMs = options.timeoutMs ?? 15_000;
   const doFetch = options.fetch ?? fetch;
 
-  async function request(url: string, init: RequestInit & { accessToken: string }): Promise<Response> {
+  async function request(
+    url: string,
+    init: RequestInit & { accessToken: string; timeoutMs?: number },
+  ): Promise<Response> {
     try {
       return await doFetch(url, {
         ...init,
         headers: { authorization: `Bearer ${init.accessToken}`, ...(init.headers ?? {}) },
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(init.timeoutMs ?? timeoutMs),
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -123,6 +128,10 @@ export function createGraphClient(options: { timeoutMs?: number; fetch?: typeof 
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    return parse(response, schema);
+  }
+
+  async function parse<T>(response: Response, schema: z.ZodType<T>): Promise<T> {
     const payload = await json(response);
     if (!response.ok) {
       const error = classify(response.status, payload);
@@ -146,6 +155,27 @@ export function createGraphClient(options: { timeoutMs?: number; fetch?: typeof 
 
   return {
     call,
+
+    /**
+     * Uploads a file for sending (POST /{phone-number-id}/media, multipart with messaging_product,
+     * the MIME type and the file, as Meta documents it). The id it answers is what a send refers to.
+     */
+    async uploadMedia(
+      target: GraphTarget,
+      phoneNumberId: string,
+      file: { blob: Blob; mimeType: string; fileName: string },
+    ): Promise<string> {
+      const form = new FormData();
+      form.append('messaging_product', 'whatsapp');
+      form.append('type', file.mimeType);
+      form.append('file', file.blob, file.fileName);
+      const response = await request(
+        `${target.graphUrl}/${target.version}/${encodeURIComponent(phoneNumberId)}/media`,
+        // A 100 MB document takes longer than a JSON call.
+        { method: 'POST', accessToken: target.accessToken, body: form, timeoutMs: Math.max(timeoutMs, 120_000) },
+      );
+      return (await parse(response, UploadResponseSchema)).id;
+    },
 
     /** Step 1 of a media download: the temporary URL and what Meta knows of the file. */
     mediaInfo: (target: GraphTarget, mediaId: string) =>

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/client.js';
 import type { Database, Inbox, MessageStatus } from '../../db/schema.js';
 import { inTransaction, type TxContext } from '../../db/transaction.js';
+import { autoAssign } from '../../inbox/auto-assignment.js';
 import { resolveWhatsAppContact } from '../../inbox/contact-resolution.js';
 import { contactsRepo } from '../../inbox/contacts.repo.js';
 import { conversationsRepo } from '../../inbox/conversations.repo.js';
@@ -9,6 +10,7 @@ import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
 import { messagesRepo, type StatusChange } from '../../inbox/messages.repo.js';
 import type { JobSystem } from '../../jobs/job-system.js';
 import type { AccountEvent, EventBus } from '../../realtime/event-bus.js';
+import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ParsedMessage } from './message-parser.js';
 import type { ChangeMetadata, InboundContact, InboundEvent } from './webhook-events.js';
@@ -44,10 +46,11 @@ export function createWhatsAppInboundService(deps: {
   jobs: JobSystem;
   events: EventBus;
   logger: Logger;
+  clock?: Clock;
 }) {
-  const publishAll = (tx: TxContext, events: AccountEvent[]) =>
+  const publishAll = (tx: TxContext, inboxId: number, events: AccountEvent[]) =>
     tx.afterCommit(() => {
-      for (const event of events) deps.events.publish(event);
+      for (const event of events) deps.events.publish({ ...event, inboxId });
     });
 
   async function applyMessage(inbox: Inbox, contactInfo: InboundContact, message: ParsedMessage, receivedAt: Date) {
@@ -95,12 +98,14 @@ export function createWhatsAppInboundService(deps: {
           { tx, key: `media:${attachment.id}`, accountId: inbox.account_id },
         );
       }
-      const updated = isSystem
+      const recorded = isSystem
         ? conversation
         : await conversationsRepo.recordIncoming(tx.trx, conversation.id, at, contactInboxId);
+      // A conversation that opens (new or reopened) without an assignee goes to the next available agent.
+      const updated = isSystem ? recorded : await autoAssign(tx, inbox, recorded, deps.clock ?? systemClock);
       await contactsRepo.update(tx.trx, inbox.account_id, contact.id, { last_activity_at: at });
       const accountId = inbox.account_id;
-      publishAll(tx, [
+      publishAll(tx, inbox.id, [
         ...(created
           ? [{ accountId, name: 'conversation.created', data: { id: updated.id, display_id: updated.display_id } }]
           : []),
@@ -110,6 +115,15 @@ export function createWhatsAppInboundService(deps: {
                 accountId,
                 name: 'conversation.status_changed',
                 data: { id: updated.id, display_id: updated.display_id, status: updated.status },
+              },
+            ]
+          : []),
+        ...(!created && updated.assignee_id !== recorded.assignee_id
+          ? [
+              {
+                accountId,
+                name: 'conversation.updated',
+                data: { id: updated.id, display_id: updated.display_id, assignee_id: updated.assignee_id },
               },
             ]
           : []),
@@ -151,7 +165,7 @@ export function createWhatsAppInboundService(deps: {
     await inTransaction(deps.db, async (tx) => {
       const updated = await messagesRepo.advanceStatus(tx.trx, inbox.id, event.wamid, change);
       if (updated) {
-        publishAll(tx, [
+        publishAll(tx, inbox.id, [
           {
             accountId: inbox.account_id,
             name: 'message.updated',
@@ -186,7 +200,7 @@ export function createWhatsAppInboundService(deps: {
       });
       const target = await messagesRepo.findBySource(tx.trx, inbox.id, event.targetWamid);
       if (target) {
-        publishAll(tx, [
+        publishAll(tx, inbox.id, [
           {
             accountId: inbox.account_id,
             name: 'message.updated',
@@ -219,7 +233,7 @@ export function createWhatsAppInboundService(deps: {
                 previous_contents: [...((attributes.previous_contents as unknown[]) ?? []), target.content],
               },
             });
-      publishAll(tx, [
+      publishAll(tx, inbox.id, [
         {
           accountId: inbox.account_id,
           name: 'message.updated',
@@ -257,7 +271,7 @@ export function createWhatsAppInboundService(deps: {
         await messagesRepo.advanceStatus(tx.trx, inbox.id, event.message.wamid, change);
       }
       await conversationsRepo.recordOutgoing(tx.trx, conversation.id, at, false);
-      publishAll(tx, [
+      publishAll(tx, inbox.id, [
         {
           accountId: inbox.account_id,
           name: 'message.created',

@@ -131,3 +131,21 @@ export const SendResponseSchema = z.object({
   contacts: z.array(z.object({ input: z.string().optional(), wa_id: z.string().optional() })).optional(),
   messages: z.array(z.object({ id: z.string().min(1), message_status: z.string().optional() })).min(1),
 });
+
+/** A reaction to a message (an empty emoji removes ours), sent like any other message. */
+export function buildReactionPayload(recipient: string, targetWamid: string, emoji: string) {
+  return {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    ...recipientFields(recipient),
+    type: 'reaction',
+    reaction: { message_id: targetWamid, emoji },
+  };
+}
+
+/** Blue ticks for the client: marks an incoming message (and those before it) as read. */
+export function buildReadReceiptPayload(wamid: string) {
+  return { messaging_product: 'whatsapp', status: 'read', message_id: wamid };
+}
+
+export const ReadReceiptResponseSchema = z.looseObject({ success: z.boolean().optional() });

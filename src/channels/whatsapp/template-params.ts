@@ -1,32 +1,46 @@
 import { z } from 'zod';
 import type { TemplateSend } from './outbound-payload.js';
 
+const STRUCTURED_KEYS = ['body', 'header', 'buttons'];
+
+// Older Chatwoot clients send the body parameters flat: processed_params: {"1": "Maria"}.
+function flatToBody(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const entries = Object.entries(value);
+  const flat =
+    entries.length > 0 && entries.every(([key, item]) => !STRUCTURED_KEYS.includes(key) && typeof item === 'string');
+  return flat ? { body: value } : value;
+}
+
 /** Chatwoot's `template_params` for WhatsApp templates (the shape n8n flows and scripts already send). */
 export const ChatwootTemplateParamsSchema = z.object({
   name: z.string().min(1).max(512),
   category: z.string().optional(),
   language: z.string().min(2).max(15),
   processed_params: z
-    .object({
-      body: z.record(z.string(), z.string()).optional(),
-      header: z
-        .object({
-          media_url: z.string().url().optional(),
-          media_type: z.enum(['image', 'video', 'document']).optional(),
-          text: z.string().optional(),
-        })
-        .optional(),
-      buttons: z
-        .array(
-          z.object({
-            type: z.enum(['url', 'copy_code', 'quick_reply']),
-            parameter: z.string(),
-            index: z.number().int().min(0).optional(),
-          }),
-        )
-        .optional(),
-    })
-    .default({}),
+    .preprocess(
+      flatToBody,
+      z.object({
+        body: z.record(z.string(), z.string()).optional(),
+        header: z
+          .object({
+            media_url: z.string().url().optional(),
+            media_type: z.enum(['image', 'video', 'document']).optional(),
+            text: z.string().optional(),
+          })
+          .optional(),
+        buttons: z
+          .array(
+            z.object({
+              type: z.enum(['url', 'copy_code', 'quick_reply']),
+              parameter: z.string(),
+              index: z.number().int().min(0).optional(),
+            }),
+          )
+          .optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type ChatwootTemplateParams = z.infer<typeof ChatwootTemplateParamsSchema>;
@@ -47,7 +61,7 @@ export function templateFromChatwoot(
   rendered: string | null,
 ): TemplateSend & { rendered: string | null } {
   const components: Array<Record<string, unknown>> = [];
-  const { header, body, buttons } = params.processed_params;
+  const { header, body, buttons } = params.processed_params ?? {};
   if (header?.media_url && header.media_type) {
     components.push({
       type: 'header',

@@ -1,11 +1,16 @@
 import { explainWhatsAppError } from '../../channels/whatsapp/error-reasons.js';
 import type { Attachment, Contact, Conversation, Inbox, Message } from '../../db/schema.js';
+import type { CannedResponse } from '../../inbox/canned-responses.repo.js';
+import type { ContactInboxView } from '../../inbox/contact-inboxes.js';
+import type { Label } from '../../inbox/labels.repo.js';
+import type { TeamView } from '../../inbox/teams.repo.js';
 import { replyWindow } from '../../inbox/window.js';
 
 /** Chatwoot sends times as Unix seconds. */
 export const unix = (date: Date | null | undefined) => (date ? Math.floor(date.getTime() / 1000) : null);
 
-const MESSAGE_STATUS: Record<string, string> = {
+/** Santana's message statuses as Chatwoot names them. */
+export const MESSAGE_STATUS: Record<string, string> = {
   received: 'sent',
   queued: 'progress',
   sent: 'sent',
@@ -15,7 +20,26 @@ const MESSAGE_STATUS: Record<string, string> = {
   failed: 'failed',
 };
 
-export function serializeContact(contact: Contact) {
+/** Where a contact can be reached (Chatwoot's contact_inbox): the inbox and the channel's id for the contact. */
+export function serializeContactInbox(contactInbox: ContactInboxView) {
+  const { inbox } = contactInbox;
+  const whatsapp = inbox.channel_type === 'whatsapp_cloud';
+  return {
+    source_id: contactInbox.source_id,
+    inbox: {
+      id: inbox.id,
+      channel_id: inbox.id,
+      name: inbox.name,
+      channel_type: whatsapp ? 'Channel::Whatsapp' : 'Channel::Api',
+      provider: whatsapp ? 'whatsapp_cloud' : null,
+      phone_number: inbox.phone_number ? `+${inbox.phone_number}` : null,
+      avatar_url: '',
+    },
+  };
+}
+
+/** Chatwoot's contact; `contact_inboxes` only when given (lists and the contact's own endpoints). */
+export function serializeContact(contact: Contact, contactInboxes?: ContactInboxView[]) {
   return {
     id: contact.id,
     name: contact.name,
@@ -29,29 +53,50 @@ export function serializeContact(contact: Contact) {
     custom_attributes: contact.custom_attributes,
     last_activity_at: unix(contact.last_activity_at),
     created_at: unix(contact.created_at),
+    ...(contactInboxes ? { contact_inboxes: contactInboxes.map(serializeContactInbox) } : {}),
   };
 }
 
-export function serializeInbox(inbox: Inbox, options: { webhookUrl: string }) {
+/** Where Meta must deliver an inbox's webhooks (the path routes straight to it); null for non-WhatsApp inboxes. */
+export function inboxWebhookUrl(frontendUrl: string, inbox: Inbox): string | null {
+  if (inbox.channel_type !== 'whatsapp_cloud') return null;
+  const key = inbox.phone_number ?? inbox.phone_number_id;
+  return key ? `${frontendUrl.replace(/\/+$/, '')}/webhooks/whatsapp/${key}` : null;
+}
+
+/**
+ * Chatwoot's inbox. Credentials never leave the server: only the verify token, which administrators must
+ * paste into the Meta app, is shown, and only when `verifyToken` is passed (administrators).
+ */
+export function serializeInbox(inbox: Inbox, options: { webhookUrl: string | null; verifyToken?: string | null }) {
+  const whatsapp = inbox.channel_type === 'whatsapp_cloud';
   return {
     id: inbox.id,
     account_id: inbox.account_id,
+    channel_id: inbox.id,
     name: inbox.name,
-    channel_type: inbox.channel_type === 'whatsapp_cloud' ? 'Channel::Whatsapp' : 'Channel::Api',
-    provider: inbox.channel_type === 'whatsapp_cloud' ? 'whatsapp_cloud' : null,
+    channel_type: whatsapp ? 'Channel::Whatsapp' : 'Channel::Api',
+    provider: whatsapp ? 'whatsapp_cloud' : null,
     phone_number: inbox.phone_number ? `+${inbox.phone_number}` : null,
     avatar_url: '',
     enable_auto_assignment: inbox.enable_auto_assignment,
     greeting_enabled: false,
     working_hours_enabled: false,
-    provider_config: {
-      phone_number_id: inbox.phone_number_id,
-      business_account_id: inbox.business_account_id,
-    },
-    // Santana: where Meta must send this inbox's webhooks, and whether the token needs renewing.
+    provider_config: whatsapp
+      ? {
+          phone_number_id: inbox.phone_number_id,
+          business_account_id: inbox.business_account_id,
+          ...(options.verifyToken === undefined ? {} : { webhook_verify_token: options.verifyToken }),
+        }
+      : null,
+    // Santana: where Meta must send this inbox's webhooks, whether the token needs renewing, template sync health.
     webhook_url: options.webhookUrl,
     reauthorization_required: inbox.reauthorization_required_at !== null,
+    reauthorization_required_at: unix(inbox.reauthorization_required_at),
     reauthorization_reason: inbox.reauthorization_reason,
+    templates_synced_at: unix(inbox.templates_synced_at),
+    templates_sync_error: inbox.templates_sync_error,
+    created_at: unix(inbox.created_at),
   };
 }
 
@@ -105,7 +150,8 @@ export function serializeMessage(message: Message, extras: MessageExtras) {
   const attributes = message.content_attributes as Record<string, unknown>;
   return {
     id: message.id,
-    content: message.deleted_at ? null : message.content,
+    // A deleted message keeps only "Esta mensagem foi apagada" (its text and files are gone).
+    content: message.content,
     account_id: message.account_id,
     inbox_id: message.inbox_id,
     conversation_id: extras.displayId,
@@ -153,6 +199,7 @@ export function serializeConversation(
     lastMessage: ReturnType<typeof serializeMessage> | null;
     unreadCount: number;
     labels: string[];
+    team: { id: number; name: string } | null;
     now: Date;
   },
 ) {
@@ -188,7 +235,41 @@ export function serializeConversation(
       sender: serializeContact(extras.contact),
       channel: 'Channel::Whatsapp',
       assignee: serializeAssignee(extras.assignee),
+      team: extras.team,
       hmac_verified: false,
     },
+  };
+}
+
+export function serializeTeam(team: TeamView) {
+  return {
+    id: team.id,
+    name: team.name,
+    description: team.description,
+    allow_auto_assign: team.allow_auto_assign,
+    account_id: team.account_id,
+    is_member: team.is_member,
+  };
+}
+
+export function serializeLabel(label: Label) {
+  return {
+    id: label.id,
+    title: label.title,
+    description: label.description,
+    color: label.color,
+    show_on_sidebar: label.show_on_sidebar,
+  };
+}
+
+/** Chatwoot renders canned responses with Rails' defaults: times as ISO strings. */
+export function serializeCannedResponse(response: CannedResponse) {
+  return {
+    id: response.id,
+    account_id: response.account_id,
+    short_code: response.short_code,
+    content: response.content,
+    created_at: response.created_at.toISOString(),
+    updated_at: response.updated_at.toISOString(),
   };
 }
