@@ -106,6 +106,12 @@ describe('the realtime stream (SSE)', () => {
     const created = await stream.waitFor((event) => event.event === 'message.created');
     expect(created.data).toMatchObject({ account_id: 1, data: { conversation_id: expect.any(Number) } });
     await stream.waitFor((event) => event.event === 'conversation.created');
+    // A first message from an unknown number also creates the contact (contact_created for webhooks).
+    const contact = await stream.waitFor((event) => event.event === 'contact.created');
+    expect(contact.data.data).toMatchObject({
+      id: expect.any(Number),
+      phone_number: expect.stringMatching(/^\+5561987/),
+    });
     await stream.close();
   });
 

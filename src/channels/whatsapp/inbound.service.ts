@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/client.js';
-import type { Database, Inbox, MessageStatus } from '../../db/schema.js';
+import type { Contact, Database, Inbox, MessageStatus } from '../../db/schema.js';
 import { inTransaction, type TxContext } from '../../db/transaction.js';
 import { autoAssign } from '../../inbox/auto-assignment.js';
 import { resolveWhatsAppContact } from '../../inbox/contact-resolution.js';
@@ -53,13 +53,32 @@ export function createWhatsAppInboundService(deps: {
       for (const event of events) deps.events.publish({ ...event, inboxId });
     });
 
+  // A person seen for the first time: contact_created for webhooks and the contacts screen (account-wide).
+  const announceContact = (tx: TxContext, created: boolean, contact: Contact) => {
+    if (!created) return;
+    tx.afterCommit(() =>
+      deps.events.publish({
+        accountId: contact.account_id,
+        name: 'contact.created',
+        data: {
+          id: contact.id,
+          name: contact.name,
+          email: contact.email,
+          phone_number: contact.phone_number,
+          identifier: contact.identifier,
+        },
+      }),
+    );
+  };
+
   async function applyMessage(inbox: Inbox, contactInfo: InboundContact, message: ParsedMessage, receivedAt: Date) {
     if (!message.wamid) throw new Error('Message without an id');
     const at = message.timestamp ?? receivedAt;
     await inTransaction(deps.db, async (tx) => {
       // A redelivered message is recognised before anything else changes.
       if (await messagesRepo.findBySource(tx.trx, inbox.id, message.wamid)) return;
-      const { contact, contactInboxId } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo);
+      const { contact, contactInboxId, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo);
+      announceContact(tx, newContact, contact);
       const { conversation, created } = await conversationFor(tx, inbox, contact.id, contactInboxId, at);
       const isSystem = message.contentType === 'system';
       const stored = await messagesRepo.insert(tx.trx, {
@@ -188,7 +207,8 @@ export function createWhatsAppInboundService(deps: {
 
   async function applyReaction(inbox: Inbox, event: Extract<InboundEvent, { kind: 'reaction' }>, receivedAt: Date) {
     await inTransaction(deps.db, async (tx) => {
-      const { contact } = await resolveWhatsAppContact(tx.trx, inbox, event.contact);
+      const { contact, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, event.contact);
+      announceContact(tx, newContact, contact);
       await messagesRepo.setReaction(tx.trx, {
         accountId: inbox.account_id,
         inboxId: inbox.id,
@@ -249,7 +269,8 @@ export function createWhatsAppInboundService(deps: {
     await inTransaction(deps.db, async (tx) => {
       if (await messagesRepo.findBySource(tx.trx, inbox.id, event.message.wamid)) return;
       const contactInfo = { waId: event.to, userId: event.toUserId, parentUserId: null, profileName: null };
-      const { contact, contactInboxId } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo);
+      const { contact, contactInboxId, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo);
+      announceContact(tx, newContact, contact);
       const { conversation } = await conversationFor(tx, inbox, contact.id, contactInboxId, at);
       const stored = await messagesRepo.insert(tx.trx, {
         accountId: inbox.account_id,
