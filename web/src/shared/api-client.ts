@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The API's `details`, e.g. `[{field, message}]` for a form's fields. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -35,11 +37,12 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
     data = null;
   }
   if (!response.ok) {
-    const payload = (data ?? {}) as { error?: string; message?: string };
+    const payload = (data ?? {}) as { error?: string; message?: string; details?: unknown };
     throw new ApiError(
       response.status,
       payload.error ?? 'http_error',
       payload.message ?? `O servidor respondeu com erro (${response.status}). Tente de novo em instantes.`,
+      payload.details,
     );
   }
   return data as T;

@@ -1,12 +1,41 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
+import { useI18n } from '../../shared/i18n';
+import { Link, matchPath, useLocation } from '../../shared/router';
 import type { CurrentUser } from '../auth/auth.api';
+import { InboxPage } from '../inbox/InboxPage';
 
-const ROLE_LABEL = { administrator: 'Administrador', agent: 'Agente' } as const;
+// Settings are for administrators and visited rarely: loaded on demand, out of the initial bundle.
+const SettingsPage = lazy(() =>
+  import('../settings/SettingsPage').then((module) => ({ default: module.SettingsPage })),
+);
 
-/** The signed-in frame: header with the account and user, navigation, and the main area features fill. */
+/** The signed-in frame: header with the account and user, navigation, and the screen for the URL. */
 export function AppFrame({ user, onSignOut }: { user: CurrentUser; onSignOut: () => Promise<void> }) {
+  const { t, locale, setLocale } = useI18n();
+  const { pathname } = useLocation();
   const [signingOut, setSigningOut] = useState(false);
   const account = user.accounts.find((candidate) => candidate.id === user.account_id) ?? user.accounts[0];
+  const isAdmin = account?.role === 'administrator';
+  const inSettings = pathname.startsWith('/configuracoes');
+
+  let screen: React.ReactNode;
+  if (!account) {
+    screen = <p className="empty-state">{t('error.notFound')}</p>;
+  } else if (inSettings) {
+    screen = isAdmin ? (
+      <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
+        <SettingsPage accountId={account.id} pathname={pathname} />
+      </Suspense>
+    ) : (
+      <section className="empty-state" role="alert">
+        <p>{t('error.forbidden')}</p>
+      </section>
+    );
+  } else if (pathname === '/' || matchPath('/conversas', pathname) || pathname.startsWith('/conversas/')) {
+    screen = <InboxPage user={user} account={account} pathname={pathname} />;
+  } else {
+    screen = <p className="empty-state">{t('error.notFound')}</p>;
+  }
 
   return (
     <div className="app-frame">
@@ -16,11 +45,31 @@ export function AppFrame({ user, onSignOut }: { user: CurrentUser; onSignOut: ()
           <span className="brand-name">Santana</span>
           {account && <span className="account-name">{account.name}</span>}
         </div>
+        <nav className="app-nav" aria-label={t('nav.main')}>
+          <Link to="/conversas" aria-current={!inSettings ? 'page' : undefined}>
+            {t('nav.conversations')}
+          </Link>
+          {isAdmin && (
+            <Link to="/configuracoes" aria-current={inSettings ? 'page' : undefined}>
+              {t('nav.settings')}
+            </Link>
+          )}
+          <a href="/simulator" target="_blank" rel="noreferrer">
+            {t('nav.simulator')}
+          </a>
+        </nav>
         <div className="user-menu">
+          <label className="language-toggle">
+            <span className="visually-hidden">{t('user.language')}</span>
+            <select value={locale} onChange={(event) => setLocale(event.target.value === 'en' ? 'en' : 'pt-BR')}>
+              <option value="pt-BR">PT</option>
+              <option value="en">EN</option>
+            </select>
+          </label>
           <span className="user-name" data-testid="current-user">
             {user.available_name}
           </span>
-          {user.role && <span className="role-badge">{ROLE_LABEL[user.role]}</span>}
+          {account && <span className="role-badge">{t(`role.${account.role}`)}</span>}
           <button
             type="button"
             className="secondary"
@@ -30,24 +79,11 @@ export function AppFrame({ user, onSignOut }: { user: CurrentUser; onSignOut: ()
               await onSignOut();
             }}
           >
-            Sair
+            {t('user.signOut')}
           </button>
         </div>
       </header>
-      <nav className="app-nav" aria-label="Navegação principal">
-        <a href="/" aria-current="page">
-          Conversas
-        </a>
-        <a href="/simulator" target="_blank" rel="noreferrer">
-          Simulador de WhatsApp
-        </a>
-      </nav>
-      <main className="app-main">
-        <section className="empty-state">
-          <h2>Olá, {user.available_name.split(' ')[0]}!</h2>
-          <p className="muted">Nenhuma conversa por aqui ainda. As conversas do WhatsApp aparecerão nesta tela.</p>
-        </section>
-      </main>
+      <main className="app-main">{screen}</main>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import type { SimulatorMessage, TemplateComponent } from './simulator.api';
+import { mediaUrl, type SimulatorMessage, type TemplateComponent } from './simulator.api';
 
 const TICKS: Record<SimulatorMessage['status'], { label: string; mark: string }> = {
   sent: { label: 'enviada', mark: '✓' },
@@ -16,12 +16,14 @@ function fillTemplate(text: string, parameters: Array<{ text?: string }>) {
 
 export interface PhoneMessageProps {
   message: SimulatorMessage;
+  /** The phone this conversation belongs to (media is loaded through it). */
+  waId: string;
   templates: Array<{ name: string; components: TemplateComponent[] }>;
   onTap: (body: Record<string, unknown>) => void;
 }
 
 /** One bubble on the simulated phone; what the business sent can be tapped like on WhatsApp. */
-export function PhoneMessage({ message, templates, onTap }: PhoneMessageProps) {
+export function PhoneMessage({ message, waId, templates, onTap }: PhoneMessageProps) {
   const { payload } = message;
   const mine = message.direction === 'to_business';
   const time = new Date(message.created_at).toLocaleTimeString('pt-BR', {
@@ -33,8 +35,39 @@ export function PhoneMessage({ message, templates, onTap }: PhoneMessageProps) {
 
   if (payload.type === 'text') {
     content = <p className="bubble-text">{payload.text?.body}</p>;
+  } else if ((payload.type === 'image' || payload.type === 'sticker') && payload[payload.type]?.id) {
+    const media = payload[payload.type];
+    const caption = payload.image?.caption;
+    content = (
+      <>
+        <img className="bubble-image" src={mediaUrl(waId, media?.id ?? '')} alt={caption ?? 'Imagem'} />
+        {caption && <p className="bubble-text">{caption}</p>}
+      </>
+    );
   } else if (payload.type === 'image') {
     content = <p className="bubble-text">📷 Imagem{payload.image?.caption ? `: ${payload.image.caption}` : ''}</p>;
+  } else if ((payload.type === 'audio' || payload.type === 'video') && payload[payload.type]?.id) {
+    // Played by the browser in a new tab: the simulator has no captions to offer an inline player.
+    const media = payload.type === 'audio' ? payload.audio : payload.video;
+    content = (
+      <p className="bubble-text">
+        <a href={mediaUrl(waId, media?.id ?? '')} target="_blank" rel="noreferrer">
+          {payload.type === 'audio' ? '🎤 Áudio' : '🎬 Vídeo'}
+        </a>
+        {payload.video?.caption ? ` ${payload.video.caption}` : ''}
+      </p>
+    );
+  } else if (payload.type === 'document' && payload.document?.id) {
+    content = (
+      <p className="bubble-text">
+        <a href={mediaUrl(waId, payload.document.id)} download={payload.document.filename}>
+          📄 {payload.document.filename ?? 'Documento'}
+        </a>
+        {payload.document.caption ? ` ${payload.document.caption}` : ''}
+      </p>
+    );
+  } else if (payload.type === 'reaction') {
+    content = <p className="bubble-text">Reagiu com {payload.reaction?.emoji || '(reação removida)'}</p>;
   } else if (payload.type === 'interactive' && mine) {
     const reply = payload.interactive?.button_reply ?? payload.interactive?.list_reply;
     content = <p className="bubble-text">{reply?.title}</p>;

@@ -188,6 +188,7 @@ export function SimulatorPage() {
                 <PhoneMessage
                   key={message.id}
                   message={message}
+                  waId={phone.wa_id}
                   templates={state.templates}
                   onTap={(body) => void send(body)}
                 />

@@ -22,7 +22,12 @@ export interface SimulatorState {
 export interface SimulatorPayload {
   type?: string;
   text?: { body?: string };
-  image?: { caption?: string };
+  image?: { id?: string; caption?: string };
+  sticker?: { id?: string };
+  audio?: { id?: string };
+  video?: { id?: string; caption?: string };
+  document?: { id?: string; caption?: string; filename?: string };
+  reaction?: { message_id?: string; emoji?: string };
   button?: { text?: string };
   interactive?: {
     type?: string;
@@ -57,6 +62,8 @@ export const fetchMessages = (waId: string) =>
   );
 export const sendFromPhone = (waId: string, body: Record<string, unknown>) =>
   apiRequest<{ wamid: string }>('POST', `/simulator/api/phones/${waId}/messages`, body);
+/** Where the page loads a message's media from (sent or received by this phone). */
+export const mediaUrl = (waId: string, mediaId: string) => `/simulator/api/phones/${waId}/media/${mediaId}`;
 export const markRead = (waId: string) => apiRequest<{ read: number }>('POST', `/simulator/api/phones/${waId}/read`);
 export const injectFailure = (waId: string, code: number) =>
   apiRequest('POST', '/simulator/api/failures', { wa_id: waId, code });
