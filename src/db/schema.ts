@@ -153,6 +153,8 @@ export interface ContactsTable {
   custom_attributes: Json<Record<string, unknown>>;
   additional_attributes: Json<Record<string, unknown>>;
   labels: Generated<string[]>;
+  document: string | null;
+  document_kind: 'cpf' | 'cnpj' | null;
   last_activity_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: CreatedAt;
@@ -382,6 +384,159 @@ export interface WebhookDeliveriesTable {
   created_at: CreatedAt;
 }
 
+export interface ServiceTypesTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface ClientsTable {
+  id: Generated<number>;
+  account_id: number;
+  contact_id: number;
+  address: Json<Record<string, unknown>>;
+  notes: Generated<string>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface ProvidersTable {
+  id: Generated<number>;
+  account_id: number;
+  contact_id: number;
+  regions: Generated<string[]>;
+  active: Generated<boolean>;
+  /** numeric(3,2): pg returns it as a string. */
+  rating: string | null;
+  notes: Generated<string>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface ProviderServicesTable {
+  provider_id: number;
+  service_type_id: number;
+  account_id: number;
+}
+
+export type EventStatus = 'scheduled' | 'confirmed' | 'done' | 'cancelled';
+
+export interface EventsTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  service_type_id: number | null;
+  title: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  location: Json<Record<string, unknown>>;
+  value_cents: number | null;
+  notes: Generated<string>;
+  status: Generated<EventStatus>;
+  conversation_id: number | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface EventStaffingTable {
+  id: Generated<number>;
+  account_id: number;
+  event_id: number;
+  service_type_id: number;
+  quantity: number;
+}
+
+export type AssignmentStatus = 'assigned' | 'offered' | 'accepted' | 'declined' | 'expired' | 'withdrawn' | 'cancelled';
+
+export interface AssignmentsTable {
+  id: Generated<number>;
+  account_id: number;
+  event_id: number;
+  provider_id: number;
+  service_type_id: number;
+  status: AssignmentStatus;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  offered_at: NullableTimestamp;
+  responded_at: NullableTimestamp;
+  expires_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface PipelineStagesTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  position: number;
+  probability: Generated<number>;
+  is_won: Generated<boolean>;
+  is_lost: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export type DealStatus = 'open' | 'won' | 'lost';
+
+export interface DealsTable {
+  id: Generated<number>;
+  account_id: number;
+  title: string;
+  contact_id: number;
+  stage_id: number;
+  value_cents: number | null;
+  /** date: kept as 'YYYY-MM-DD' text by the query layer. */
+  expected_close_on: ColumnType<Date | string | null, string | null | undefined, string | null>;
+  owner_id: number | null;
+  conversation_id: number | null;
+  event_id: number | null;
+  status: Generated<DealStatus>;
+  lost_reason: string | null;
+  closed_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface DealStageChangesTable {
+  id: Generated<number>;
+  account_id: number;
+  deal_id: number;
+  from_stage_id: number | null;
+  to_stage_id: number | null;
+  user_id: number | null;
+  created_at: CreatedAt;
+}
+
+export type ActivityKind = 'call' | 'meeting' | 'task' | 'whatsapp';
+
+export interface ActivitiesTable {
+  id: Generated<number>;
+  account_id: number;
+  kind: ActivityKind;
+  title: string;
+  notes: Generated<string>;
+  due_at: NullableTimestamp;
+  assignee_id: number | null;
+  contact_id: number | null;
+  deal_id: number | null;
+  event_id: number | null;
+  done_at: NullableTimestamp;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface ContactNotesTable {
+  id: Generated<number>;
+  account_id: number;
+  contact_id: number;
+  user_id: number | null;
+  content: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -411,6 +566,18 @@ export interface Database {
   message_templates: MessageTemplatesTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  service_types: ServiceTypesTable;
+  clients: ClientsTable;
+  providers: ProvidersTable;
+  provider_services: ProviderServicesTable;
+  events: EventsTable;
+  event_staffing: EventStaffingTable;
+  assignments: AssignmentsTable;
+  pipeline_stages: PipelineStagesTable;
+  deals: DealsTable;
+  deal_stage_changes: DealStageChangesTable;
+  activities: ActivitiesTable;
+  contact_notes: ContactNotesTable;
 }
 
 export type Account = Selectable<AccountsTable>;
