@@ -203,6 +203,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       timestamp: new Date().toISOString(),
       queue_services: 'ok',
       data_services: 'ok',
+      // Santana: whether the built-in WhatsApp simulator is on (the web app links to it only then).
+      simulator: api.simulator !== null,
     }));
 
     await app.register(authRoutes, { auth: api.auth, frontendUrl: deps.config.http.frontendUrl });

@@ -65,7 +65,12 @@ describe('GET /api', () => {
   it('answers without a token, as Chatwoot does', async () => {
     const response = await t.inject({ method: 'GET', url: '/api' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ version: expect.any(String), queue_services: 'ok', data_services: 'ok' });
+    expect(response.json()).toMatchObject({
+      version: expect.any(String),
+      queue_services: 'ok',
+      data_services: 'ok',
+      simulator: true,
+    });
   });
 });
 

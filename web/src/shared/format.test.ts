@@ -14,6 +14,8 @@ describe('dates in São Paulo time', () => {
     expect(formatDay(new Date('2026-03-10T12:00:00Z'), now)).toBe('Hoje');
     expect(formatDay(new Date('2026-03-09T12:00:00Z'), now)).toBe('Ontem');
     expect(formatDay(new Date('2026-02-01T12:00:00Z'), now)).toBe('1 de fevereiro de 2026');
+    expect(formatDay(new Date('2026-03-09T12:00:00Z'), now, 'en')).toBe('Yesterday');
+    expect(formatDay(new Date('2026-02-01T12:00:00Z'), now, 'en')).toBe('February 1, 2026');
     expect(formatListTime(new Date('2026-03-10T12:05:00Z'), now)).toBe('09:05');
     expect(formatListTime(new Date('2026-02-01T12:00:00Z'), now)).toBe('01/02');
   });

@@ -37,12 +37,20 @@ export const formatDateTime = (value: Date) => dateTime.format(value);
 /** YYYY-MM-DD in São Paulo: groups messages by the business day. */
 export const dayOf = (value: Date) => dayKey.format(value);
 
-/** "Hoje", "Ontem" or "12 de março de 2026", for day separators. */
-export function formatDay(value: Date, now = new Date(), labels = { today: 'Hoje', yesterday: 'Ontem' }): string {
+const DAY_WORDS = { 'pt-BR': { today: 'Hoje', yesterday: 'Ontem' }, en: { today: 'Today', yesterday: 'Yesterday' } };
+const longDayEn = new Intl.DateTimeFormat('en-US', {
+  timeZone: TIME_ZONE,
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
+
+/** "Hoje", "Ontem" or "12 de março de 2026" (or the English words), for day separators. */
+export function formatDay(value: Date, now = new Date(), locale: 'pt-BR' | 'en' = 'pt-BR'): string {
   const day = dayOf(value);
-  if (day === dayOf(now)) return labels.today;
-  if (day === dayOf(new Date(now.getTime() - 86_400_000))) return labels.yesterday;
-  return longDay.format(value);
+  if (day === dayOf(now)) return DAY_WORDS[locale].today;
+  if (day === dayOf(new Date(now.getTime() - 86_400_000))) return DAY_WORDS[locale].yesterday;
+  return (locale === 'en' ? longDayEn : longDay).format(value);
 }
 
 /** Conversation list times: the hour today, the date otherwise. */

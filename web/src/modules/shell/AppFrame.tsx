@@ -1,4 +1,5 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { apiRequest } from '../../shared/api-client';
 import { useI18n } from '../../shared/i18n';
 import { Link, matchPath, useLocation } from '../../shared/router';
 import type { CurrentUser } from '../auth/auth.api';
@@ -14,6 +15,12 @@ export function AppFrame({ user, onSignOut }: { user: CurrentUser; onSignOut: ()
   const { t, locale, setLocale } = useI18n();
   const { pathname } = useLocation();
   const [signingOut, setSigningOut] = useState(false);
+  const [simulatorOn, setSimulatorOn] = useState(false);
+  useEffect(() => {
+    apiRequest<{ simulator?: boolean }>('GET', '/api')
+      .then((info) => setSimulatorOn(info.simulator === true))
+      .catch(() => setSimulatorOn(false));
+  }, []);
   const account = user.accounts.find((candidate) => candidate.id === user.account_id) ?? user.accounts[0];
   const isAdmin = account?.role === 'administrator';
   const inSettings = pathname.startsWith('/configuracoes');
@@ -54,9 +61,11 @@ export function AppFrame({ user, onSignOut }: { user: CurrentUser; onSignOut: ()
               {t('nav.settings')}
             </Link>
           )}
-          <a href="/simulator" target="_blank" rel="noreferrer">
-            {t('nav.simulator')}
-          </a>
+          {simulatorOn && (
+            <a href="/simulator" target="_blank" rel="noreferrer">
+              {t('nav.simulator')}
+            </a>
+          )}
         </nav>
         <div className="user-menu">
           <label className="language-toggle">

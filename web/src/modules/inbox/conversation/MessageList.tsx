@@ -1,5 +1,6 @@
 import { Fragment, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { dayOf, formatDay, toDate } from '../../../shared/format';
+import { useI18n } from '../../../shared/i18n';
 import type { PendingMessage } from '../composer/Composer';
 import type { Attachment, Message } from '../inbox.api';
 import { ImageLightbox } from '../messages/ImageLightbox';
@@ -36,6 +37,7 @@ export function MessageList({
   retrying,
   t,
 }: MessageListProps) {
+  const { locale } = useI18n();
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const previous = useRef({ first: 0, last: 0, pending: 0, height: 0, top: 0 });
@@ -95,7 +97,7 @@ export function MessageList({
           const separator =
             date && day !== lastDay ? (
               <li className="msg-day" aria-hidden="false">
-                <span>{formatDay(date, now)}</span>
+                <span>{formatDay(date, now, locale)}</span>
               </li>
             ) : null;
           lastDay = day;
