@@ -4,6 +4,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { freePort } from '../test/helpers/server-process.js';
 
@@ -31,12 +32,25 @@ export const fmtInt = (value: number) => Math.round(value).toLocaleString('en-US
 
 export const scratchDir = (label: string) => mkdtempSync(path.join(tmpdir(), `santana-bench-${label}-`));
 
-/** Resident set size of a live process, from the kernel (MB). */
-export function rssMb(pid: number): number {
+function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-  if (!match?.[1]) throw new Error(`No VmRSS for pid ${pid}`);
+  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+  if (!match?.[1]) throw new Error(`No ${field} for pid ${pid}`);
   return Number(match[1]) / 1024;
+}
+
+/** Resident set size of a live process, from the kernel (MB). */
+export const rssMb = (pid: number) => procStatusMb(pid, 'VmRSS');
+
+/** The highest resident set size a live process has reached so far (the kernel's high-water mark, MB). */
+export const peakRssMb = (pid: number) => procStatusMb(pid, 'VmHWM');
+
+/** CPU time a live process has used so far, user + system (seconds; Linux counts in 1/100 s ticks). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may hold spaces: fields are counted from the last ')'; utime and stime are 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -62,6 +76,18 @@ export async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promi
   }
 }
 
+/** Transactions committed or rolled back in a database so far (PostgreSQL's statistics, fresh snapshot). */
+export async function databaseTransactions(database: string): Promise<number> {
+  return withAdmin(async (client) => {
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const result = await client.query<{ n: string }>(
+      'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
+      [database],
+    );
+    return Number(result.rows[0]?.n ?? 0);
+  });
+}
+
 const created: string[] = [];
 
 export async function createScratchDatabase(suffix = ''): Promise<string> {
@@ -76,6 +102,22 @@ export async function dropScratchDatabases(): Promise<void> {
   await withAdmin(async (client) => {
     for (const name of created.splice(0)) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });
+}
+
+/** Removes every Redis key under a benchmark's own prefix (BullMQ queues of the servers it started). */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -141,7 +183,9 @@ export async function startSantana(options: {
     ...options.env,
   };
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [SANTANA_BIN, 'serve', ...(options.args ?? ['--role=all'])], {
+  // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, SANTANA_BIN, 'serve', ...(options.args ?? ['--role=all'])], {
     cwd: ROOT,
     env,
     stdio: ['ignore', fd, fd],

@@ -36,7 +36,9 @@ export const UNSUPPORTED_TEXT = 'mensagem não suportada';
 /** Seconds since the epoch as WhatsApp sends them ("1697043223"); null for placeholders. */
 export function parseTimestamp(value: unknown): Date | null {
   const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : null;
+  // Finite is not enough: 1e308 seconds is past the last Date JavaScript can hold (an Invalid Date).
+  const date = Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : null;
+  return date && !Number.isNaN(date.getTime()) ? date : null;
 }
 
 const MEDIA_TYPES: Record<string, FileType> = {

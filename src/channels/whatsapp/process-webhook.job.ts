@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
+import type { Inbox } from '../../db/schema.js';
 import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
 import { defineJob } from '../../jobs/job-definition.js';
+import { createBatcher } from '../../shared/batcher.js';
 import { withoutNul } from '../../shared/text.js';
 import type { WhatsAppInboundService } from './inbound.service.js';
 import { rawWebhooksRepo } from './raw-webhooks.repo.js';
@@ -13,6 +15,27 @@ import { extractEvents } from './webhook-events.js';
  * after a bug fix): every step it takes is idempotent.
  */
 export function createProcessWebhookJob(deps: { db: Db; inboxes: InboxesRepo; inbound: WhatsAppInboundService }) {
+  // Webhooks finishing together are marked in one UPDATE per outcome: one commit for many, not one each.
+  const marks = createBatcher<{ id: number; error: string | null }, true>({
+    flush: async (items) => {
+      const byError = new Map<string | null, number[]>();
+      for (const item of items) byError.set(item.error, [...(byError.get(item.error) ?? []), item.id]);
+      for (const [error, ids] of byError) await rawWebhooksRepo.markProcessed(deps.db, ids, error);
+      return new Map(items.map((item) => [item, true as const]));
+    },
+    fallback: true,
+  });
+
+  // Jobs starting together share one lookup of their inbox (usually the same one for all).
+  const inboxById = createBatcher<number, Inbox | null>({
+    flush: async (ids) => {
+      const distinct = [...new Set(ids)];
+      const found = await Promise.all(distinct.map((id) => deps.inboxes.findById(id)));
+      return new Map(distinct.map((id, index) => [id, found[index] ?? null]));
+    },
+    fallback: null,
+  });
+
   return defineJob({
     name: 'whatsapp.process_webhook',
     queue: 'webhooks',
@@ -23,7 +46,7 @@ export function createProcessWebhookJob(deps: { db: Db; inboxes: InboxesRepo; in
       const raw = await rawWebhooksRepo.find(deps.db, rawWebhookId);
       if (!raw) return 'skipped';
       const envelope = WebhookEnvelopeSchema.parse(withoutNul(JSON.parse(raw.body)));
-      const fallbackInbox = raw.inbox_id === null ? null : ((await deps.inboxes.findById(raw.inbox_id)) ?? null);
+      const fallbackInbox = raw.inbox_id === null ? null : await inboxById.load(raw.inbox_id);
       const events = extractEvents(envelope);
       let unrouted = 0;
       for (const [index, event] of events.entries()) {
@@ -35,11 +58,10 @@ export function createProcessWebhookJob(deps: { db: Db; inboxes: InboxesRepo; in
         });
         if (!applied) unrouted++;
       }
-      await rawWebhooksRepo.markProcessed(
-        deps.db,
-        rawWebhookId,
-        unrouted > 0 ? `${unrouted} event(s) for a number no inbox owns` : null,
-      );
+      await marks.load({
+        id: rawWebhookId,
+        error: unrouted > 0 ? `${unrouted} event(s) for a number no inbox owns` : null,
+      });
       return 'done';
     },
   });

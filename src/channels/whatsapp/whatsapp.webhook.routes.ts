@@ -3,17 +3,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import type { Inbox } from '../../db/schema.js';
-import { inTransaction } from '../../db/transaction.js';
 import { errorResponses } from '../../http/schemas.js';
 import { openCredentials } from '../../inbox/inbox-credentials.js';
 import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
 import type { JobSystem } from '../../jobs/job-system.js';
+import { createBatcher } from '../../shared/batcher.js';
 import type { SecretBox } from '../../shared/crypto.js';
 import { safeEqual, sha256Hex } from '../../shared/crypto.js';
 import { AppError } from '../../shared/errors.js';
 import { withoutNul } from '../../shared/text.js';
-import { rawWebhooksRepo } from './raw-webhooks.repo.js';
 import { phoneNumbersIn, WebhookEnvelopeSchema } from './webhook-envelope.js';
+import { createWebhookIntake } from './webhook-intake.js';
 import { verifyHubSignature } from './webhook-signature.js';
 
 /** Meta batches updates; 1 MiB holds hundreds of them. Bigger bodies get 413. */
@@ -37,6 +37,17 @@ export async function whatsappWebhookRoutes(
   deps: { db: Db; inboxes: InboxesRepo; box: SecretBox; jobs: JobSystem },
 ) {
   const unroutableLogged = new Set<string>();
+  const intake = createWebhookIntake(deps);
+  // Deliveries read in the same turn of the event loop share one lookup per number (usually one query
+  // for all of them), instead of each waiting for a pool connection of its own.
+  const inboxByPhoneNumberId = createBatcher<string, Inbox | null>({
+    flush: async (ids) => {
+      const distinct = [...new Set(ids)];
+      const found = await Promise.all(distinct.map((id) => deps.inboxes.findByPhoneNumberId(id)));
+      return new Map(distinct.map((id, index) => [id, found[index] ?? null]));
+    },
+    fallback: null,
+  });
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   // Signatures are computed over the exact bytes: keep the body as a Buffer in this scope.
@@ -90,7 +101,7 @@ export async function whatsappWebhookRoutes(
     let inbox: Inbox | null = scoped ?? null;
     for (const number of numbers) {
       if (inbox) break;
-      inbox = (await deps.inboxes.findByPhoneNumberId(number.phoneNumberId)) ?? null;
+      inbox = await inboxByPhoneNumberId.load(number.phoneNumberId);
     }
     // The secret of the inbox it is for; a payload for an unknown number must still be signed by one of ours.
     const secrets = (inbox ? [inbox] : await deps.inboxes.listWhatsApp())
@@ -105,22 +116,13 @@ export async function whatsappWebhookRoutes(
     }
 
     const unroutable = inbox === null;
-    await inTransaction(deps.db, async (tx) => {
-      const stored = await rawWebhooksRepo.store(tx.trx, {
-        provider: 'whatsapp',
-        sha256: sha256Hex(body),
-        body: body.toString('utf8'),
-        inboxId: inbox?.id ?? null,
-        accountId: inbox?.account_id ?? null,
-        unroutable,
-      });
-      if (stored.created && !unroutable) {
-        await deps.jobs.enqueue(
-          'whatsapp.process_webhook',
-          { rawWebhookId: stored.id },
-          { tx, key: `raw-webhook:${stored.id}`, accountId: inbox?.account_id ?? null },
-        );
-      }
+    await intake.store({
+      provider: 'whatsapp',
+      sha256: sha256Hex(body),
+      body: body.toString('utf8'),
+      inboxId: inbox?.id ?? null,
+      accountId: inbox?.account_id ?? null,
+      unroutable,
     });
     if (unroutable) {
       const label = numbers.map((number) => number.phoneNumberId).join(',') || 'sem número';
