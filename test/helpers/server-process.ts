@@ -88,7 +88,7 @@ export async function startServer(
     FRONTEND_URL: url,
     ...options.env,
   });
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 45_000);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
   let exitedEarly = false;
   void spawned.exited.then(() => {
     exitedEarly = true;
