@@ -25,6 +25,12 @@ import { createSyncTemplatesJob, createTemplateSyncSchedule } from './channels/w
 import { createTemplateSync } from './channels/whatsapp/template-sync.js';
 import { createWhatsAppTargets } from './channels/whatsapp/whatsapp-target.js';
 import type { Config } from './config/config.js';
+import { createAssignmentsService } from './crm/assignments/assignments.service.js';
+import { createClientsService } from './crm/clients/clients.service.js';
+import { createEventsService } from './crm/events/events.service.js';
+import { createPipelineServices } from './crm/pipeline/pipeline-services.js';
+import { createProvidersService } from './crm/providers/providers.service.js';
+import { createServiceTypesService } from './crm/service-types/service-types.service.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { buildServer } from './http/server.js';
@@ -175,6 +181,15 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const labels = createLabelsService({ db, labels: createLabelsRepo(db) });
   const cannedResponses = createCannedResponsesService({ cannedResponses: createCannedResponsesRepo(db) });
   const webhooks = createWebhooksService({ db, box, jobs, audit });
+  // CRM: events booked for clients and the providers staffing them.
+  const crmEvents = createEventsService({ db, audit, events, timeZone: config.timezone });
+  const crmAssignments = createAssignmentsService({ db, audit, events, timeZone: config.timezone });
+  // CRM: pipeline stages, deals, activities, notes and the contact timeline.
+  const crmPipeline = createPipelineServices({ db, audit, clock });
+  // CRM: service types, and clients and providers (profiles on contacts).
+  const crmServiceTypes = createServiceTypesService({ db, audit });
+  const crmClients = createClientsService({ db, audit, events });
+  const crmProviders = createProvidersService({ db, audit, events, clock });
   const webhookDispatcher = createWebhookDispatcher({
     db,
     jobs,
@@ -256,6 +271,12 @@ export async function createApp(config: Config, options: AppOptions = {}) {
             teams,
             labels,
             cannedResponses,
+            crmEvents,
+            crmAssignments,
+            crmPipeline,
+            crmServiceTypes,
+            crmClients,
+            crmProviders,
             webDistDir: options.webDistDir ?? DEFAULT_WEB_DIST,
           }
         : null,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { seedDefaultStages } from '../crm/pipeline/default-stages.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../shared/logger.js';
 import { hashPassword } from './password.js';
@@ -27,6 +28,7 @@ export async function ensureFirstAdministrator(
       { accountId: account.id, userId: user.id, role: 'administrator', availability: 'available' },
       trx,
     );
+    await seedDefaultStages(trx, account.id);
   });
   if (options.password) {
     logger.info(

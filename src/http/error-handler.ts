@@ -73,6 +73,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
         .code(400)
         .send({ error: 'bad_request', message: 'O texto enviado contém caracteres inválidos (como NUL).' });
     }
+    // A row other rows still depend on (e.g. a contact whose client has events): refuse, do not crash.
+    if (error.code === '23503') {
+      request.log.info({ constraint: (error as { constraint?: string }).constraint }, 'Refused: row in use');
+      return reply.code(409).send({
+        error: 'conflict',
+        message: 'Não foi possível concluir: outros registros dependem deste (por exemplo, eventos de um cliente).',
+      });
+    }
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'Database unavailable');
       return reply

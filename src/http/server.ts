@@ -33,6 +33,18 @@ import { chatwootMessagesRoutes } from '../compat/chatwoot/messages.routes.js';
 import { chatwootTeamsRoutes } from '../compat/chatwoot/teams.routes.js';
 import { chatwootWebhooksRoutes } from '../compat/chatwoot/webhooks.routes.js';
 import type { Config } from '../config/config.js';
+import { assignmentsRoutes } from '../crm/assignments/assignments.routes.js';
+import type { AssignmentsService } from '../crm/assignments/assignments.service.js';
+import { clientsRoutes } from '../crm/clients/clients.routes.js';
+import type { ClientsService } from '../crm/clients/clients.service.js';
+import { eventsRoutes } from '../crm/events/events.routes.js';
+import type { EventsService } from '../crm/events/events.service.js';
+import { pipelineRoutes } from '../crm/pipeline/pipeline.routes.js';
+import type { PipelineServices } from '../crm/pipeline/pipeline-services.js';
+import { providersRoutes } from '../crm/providers/providers.routes.js';
+import type { ProvidersService } from '../crm/providers/providers.service.js';
+import { serviceTypesRoutes } from '../crm/service-types/service-types.routes.js';
+import type { ServiceTypesService } from '../crm/service-types/service-types.service.js';
 import type { Db } from '../db/client.js';
 import type { CannedResponsesService } from '../inbox/canned-responses.service.js';
 import type { ContactsService } from '../inbox/contacts.service.js';
@@ -94,6 +106,12 @@ export interface ServerDeps {
     teams: TeamsService;
     labels: LabelsService;
     cannedResponses: CannedResponsesService;
+    crmEvents: EventsService;
+    crmAssignments: AssignmentsService;
+    crmPipeline: PipelineServices;
+    crmServiceTypes: ServiceTypesService;
+    crmClients: ClientsService;
+    crmProviders: ProvidersService;
     webDistDir: string;
   } | null;
 }
@@ -269,7 +287,29 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
               views: api.conversationViews,
               actions: api.conversationActions,
             });
-            await account.register(realtimeRoutes, { prefix: '/events', hub: api.realtime, access: api.inboxAccess });
+            // The realtime stream has its own path: GET /events is the CRM calendar (issue 5's contract).
+            await account.register(realtimeRoutes, { prefix: '/realtime', hub: api.realtime, access: api.inboxAccess });
+            await account.register(eventsRoutes, {
+              prefix: '/events',
+              db: api.db,
+              events: api.crmEvents,
+              timeZone: deps.config.timezone,
+            });
+            await account.register(assignmentsRoutes, {
+              prefix: '/events/:event_id/assignments',
+              assignments: api.crmAssignments,
+              events: api.crmEvents,
+            });
+            // Pipeline stages, deals, activities, contact notes and timeline, CRM audit log.
+            await account.register(pipelineRoutes, {
+              db: api.db,
+              pipeline: api.crmPipeline,
+              clients: api.crmClients,
+              access: api.inboxAccess,
+            });
+            await account.register(serviceTypesRoutes, { prefix: '/service_types', serviceTypes: api.crmServiceTypes });
+            await account.register(clientsRoutes, { prefix: '/clients', clients: api.crmClients });
+            await account.register(providersRoutes, { prefix: '/providers', providers: api.crmProviders });
             await account.register(attachmentsRoutes, {
               prefix: '/attachments',
               db: api.db,

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { moveCrmRecords } from '../crm/merge-profiles.js';
 import type { Db } from '../db/client.js';
 import type { Contact, Conversation } from '../db/schema.js';
 import { inTransaction, type TxContext } from '../db/transaction.js';
@@ -134,6 +135,7 @@ export async function mergeContacts(deps: MergeDeps, accountId: number, baseId: 
 
     const resolved = await resolveClashingConversations(deps, tx, base, mergee);
     await moveReferences(tx, accountId, base, mergee);
+    await moveCrmRecords(tx.trx, accountId, base.id, mergee.id);
     // Delete first: the base may take the mergee's phone or BSUID, which are unique per account.
     await contactsRepo.delete(tx.trx, accountId, mergee.id);
     const merged = (await contactsRepo.update(tx.trx, accountId, base.id, mergedFields(base, mergee))) ?? base;

@@ -1,5 +1,8 @@
 /** Every error code the API can answer with, mapped to its HTTP status (the compiler flags a missing one). */
 export const ERROR_STATUS = {
+  // First among the 400s, so a bare 400 still maps to validation_failed (the error handler's reverse map).
+  /** An uploaded CSV that cannot be read: a quote left open, a header with unknown or missing columns. */
+  invalid_csv: 400,
   bad_request: 400,
   invalid_json: 400,
   validation_failed: 400,
@@ -8,6 +11,11 @@ export const ERROR_STATUS = {
   forbidden: 403,
   csrf_rejected: 403,
   not_found: 404,
+  // Listed before `conflict`, which stays the generic code for a bare 409 (the error handler's reverse map).
+  /** The provider is already booked (assigned or accepted) on an overlapping event; the message names it. */
+  provider_unavailable: 409,
+  /** The event does not ask for that service, or every slot for it is already filled. */
+  staffing_full: 409,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

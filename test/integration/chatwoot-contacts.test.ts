@@ -513,6 +513,90 @@ describe('merge', () => {
     expect(again).toMatchObject({ id: kept.id, contact_id: kept.contact_id, status: 'open' });
   });
 
+  it('gives the base the mergee’s CRM rows: client profiles merged into one, provider, deals, notes and CPF', async () => {
+    const [basePhone] = mobile();
+    const [mergeePhone] = mobile();
+    const crm = async (url: string, body: Record<string, unknown>) => {
+      const response = await api('POST', url, body);
+      expect(response.statusCode, response.body).toBe(201);
+      return response.json();
+    };
+    const baseClient = await crm('/clients', {
+      name: 'Base CRM',
+      phone_number: basePhone,
+      address: { city: 'Recife' },
+    });
+    const mergeeClient = await crm('/clients', {
+      name: 'Outro CRM',
+      phone_number: mergeePhone,
+      document: '529.982.247-25',
+      address: { city: 'Olinda', zip: '53000-000' },
+      notes: 'veio do outro cadastro',
+    });
+    await crm('/service_types', { name: 'DJ da mesclagem' });
+    const provider = await crm('/providers', {
+      name: 'Outro CRM',
+      phone_number: mergeePhone,
+      services: ['DJ da mesclagem'],
+    });
+    const event = await t.db
+      .insertInto('events')
+      .values({
+        account_id: 1,
+        client_id: mergeeClient.id,
+        title: 'Festa do outro cadastro',
+        starts_at: '2031-01-01T20:00:00Z',
+        ends_at: '2031-01-01T23:00:00Z',
+        location: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const stage = await t.db
+      .insertInto('pipeline_stages')
+      .values({ account_id: 1, name: 'Etapa da mesclagem', position: 99 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await t.db
+      .insertInto('deals')
+      .values({ account_id: 1, title: 'Negócio do outro', contact_id: mergeeClient.contact_id, stage_id: stage.id })
+      .execute();
+    await t.db
+      .insertInto('contact_notes')
+      .values({ account_id: 1, contact_id: mergeeClient.contact_id, content: 'nota do outro' })
+      .execute();
+
+    const merged = await api('POST', '/actions/contact_merge', {
+      base_contact_id: baseClient.contact_id,
+      mergee_contact_id: mergeeClient.contact_id,
+    });
+    expect(merged.statusCode, merged.body).toBe(200);
+    expect((await api('GET', `/clients/${mergeeClient.id}`)).statusCode).toBe(404);
+    expect((await api('GET', `/clients/${baseClient.id}`)).json()).toMatchObject({
+      contact_id: baseClient.contact_id,
+      document: '52998224725',
+      address: { city: 'Recife', zip: '53000-000' },
+      notes: 'veio do outro cadastro',
+    });
+    const moved = await t.db
+      .selectFrom('events')
+      .select('client_id')
+      .where('id', '=', event.id)
+      .executeTakeFirstOrThrow();
+    expect(moved.client_id).toBe(baseClient.id);
+    expect((await api('GET', `/providers/${provider.id}`)).json()).toMatchObject({
+      contact_id: baseClient.contact_id,
+      name: 'Base CRM',
+      services: [{ name: 'DJ da mesclagem' }],
+    });
+    for (const table of ['deals', 'contact_notes'] as const) {
+      const rows = await t.db.selectFrom(table).select('contact_id').where('account_id', '=', 1).execute();
+      expect(
+        rows.map((row) => row.contact_id),
+        table,
+      ).toEqual([baseClient.contact_id]);
+    }
+  });
+
   it('refuses merging a contact with itself (422) and unknown contacts (404)', async () => {
     const contact = await createContact({ name: 'Sozinho' });
     const self = await api('POST', '/actions/contact_merge', {

@@ -29,7 +29,8 @@ interface StreamEvent {
 async function openStream(path: string, headers: Record<string, string> = {}) {
   const controller = new AbortController();
   const response = await fetch(`${base}${path}`, {
-    headers: { api_access_token: token, ...headers },
+    // What every EventSource sends.
+    headers: { accept: 'text/event-stream', api_access_token: token, ...headers },
     signal: controller.signal,
   });
   const events: StreamEvent[] = [];
@@ -93,14 +94,14 @@ const write = (text: string) => {
 
 describe('the realtime stream (SSE)', () => {
   it('needs authentication and is scoped to the caller’s accounts', async () => {
-    expect((await fetch(`${base}/api/v1/accounts/1/events`)).status).toBe(401);
-    expect((await fetch(`${base}/api/v1/accounts/2/events`, { headers: { api_access_token: token } })).status).toBe(
+    expect((await fetch(`${base}/api/v1/accounts/1/realtime`)).status).toBe(401);
+    expect((await fetch(`${base}/api/v1/accounts/2/realtime`, { headers: { api_access_token: token } })).status).toBe(
       404,
     );
   });
 
   it('delivers new conversations and messages as they are stored', async () => {
-    const stream = await openStream('/api/v1/accounts/1/events');
+    const stream = await openStream('/api/v1/accounts/1/realtime');
     expect(stream.response.headers.get('content-type')).toContain('text/event-stream');
     await write('oi, chegou?');
     const created = await stream.waitFor((event) => event.event === 'message.created');
@@ -116,7 +117,7 @@ describe('the realtime stream (SSE)', () => {
   });
 
   it('replays what was missed after Last-Event-ID, and asks for a resync when the id is unknown', async () => {
-    const first = await openStream('/api/v1/accounts/1/events');
+    const first = await openStream('/api/v1/accounts/1/realtime');
     await write('primeira');
     const seen = await first.waitFor((event) => event.event === 'message.created');
     await first.close();
@@ -134,12 +135,12 @@ describe('the realtime stream (SSE)', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
 
-    const resumed = await openStream('/api/v1/accounts/1/events', { 'last-event-id': seen.id ?? '' });
+    const resumed = await openStream('/api/v1/accounts/1/realtime', { 'last-event-id': seen.id ?? '' });
     const replayed = await resumed.waitFor((event) => event.event === 'message.created');
     expect(replayed.id).not.toBe(seen.id);
     await resumed.close();
 
-    const stale = await openStream('/api/v1/accounts/1/events', { 'last-event-id': 'desconhecido' });
+    const stale = await openStream('/api/v1/accounts/1/realtime', { 'last-event-id': 'desconhecido' });
     await stale.waitFor((event) => event.event === 'resync');
     await stale.close();
   });
@@ -155,7 +156,7 @@ describe('the realtime stream (SSE)', () => {
     const tokenOther = (
       await t.app.services.auth.createPersonalToken({ userId: user.id, name: 't', ip: null, accountId: other.id })
     ).token;
-    const stream = await openStream(`/api/v1/accounts/${other.id}/events`, { api_access_token: tokenOther });
+    const stream = await openStream(`/api/v1/accounts/${other.id}/realtime`, { api_access_token: tokenOther });
     await write('só da conta 1');
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(stream.events.filter((event) => event.event.startsWith('message'))).toEqual([]);
@@ -181,8 +182,8 @@ describe('the realtime stream (SSE)', () => {
     const member = await createAgent('Membro');
     const outsider = await createAgent('Alheio');
     await t.db.insertInto('inbox_members').values({ inbox_id: inbox.id, user_id: member.id, account_id: 1 }).execute();
-    const memberStream = await openStream('/api/v1/accounts/1/events', { api_access_token: member.token });
-    const outsiderStream = await openStream('/api/v1/accounts/1/events', { api_access_token: outsider.token });
+    const memberStream = await openStream('/api/v1/accounts/1/realtime', { api_access_token: member.token });
+    const outsiderStream = await openStream('/api/v1/accounts/1/realtime', { api_access_token: outsider.token });
     await write('só para quem é da caixa');
     await memberStream.waitFor((event) => event.event === 'message.created');
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 
-/** An account event as the SSE stream sends it (GET /api/v1/accounts/:id/events). */
+/** An account event as the SSE stream sends it (GET /api/v1/accounts/:id/realtime). */
 export interface AccountEvent {
   event: string;
   account_id: number;
@@ -36,7 +36,7 @@ export function useAccountEvents(
 
   useEffect(() => {
     if (accountId === null) return;
-    const source = new EventSource(`/api/v1/accounts/${accountId}/events`, { withCredentials: true });
+    const source = new EventSource(`/api/v1/accounts/${accountId}/realtime`, { withCredentials: true });
     let everOpened = false;
     source.onopen = () => {
       // Back after a drop: anything older than the server's buffer is fetched again.

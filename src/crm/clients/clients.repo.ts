@@ -1,0 +1,120 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { personSearchCondition } from '../person-contact.js';
+
+type Executor = Kysely<Database>;
+
+/** A client's address: what the form has, only the keys that were filled in. */
+export type Address = Partial<Record<'street' | 'number' | 'district' | 'city' | 'state' | 'zip', string>>;
+
+function viewQuery(db: Executor, accountId: number) {
+  return db
+    .selectFrom('clients')
+    .innerJoin('contacts', 'contacts.id', 'clients.contact_id')
+    .select([
+      'clients.id',
+      'clients.contact_id',
+      'clients.address',
+      'clients.notes',
+      'clients.created_at',
+      'clients.updated_at',
+      'contacts.name',
+      'contacts.phone_number',
+      'contacts.email',
+      'contacts.document',
+      'contacts.document_kind',
+    ])
+    .where('clients.account_id', '=', accountId);
+}
+
+export type ClientRow = Awaited<ReturnType<typeof clientsRepo.find>> & {};
+
+/** Client profiles; every query takes the account. */
+export const clientsRepo = {
+  find(db: Executor, accountId: number, id: number) {
+    return viewQuery(db, accountId).where('clients.id', '=', id).executeTakeFirst();
+  },
+
+  findByContact(db: Executor, accountId: number, contactId: number) {
+    return viewQuery(db, accountId).where('clients.contact_id', '=', contactId).executeTakeFirst();
+  },
+
+  lock(db: Executor, accountId: number, id: number) {
+    return db
+      .selectFrom('clients')
+      .select(['id', 'contact_id'])
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+  },
+
+  /** Inserts the profile unless the contact already has one (then undefined). */
+  insert(db: Executor, values: { accountId: number; contactId: number; address: Address; notes: string }) {
+    return db
+      .insertInto('clients')
+      .values({
+        account_id: values.accountId,
+        contact_id: values.contactId,
+        address: JSON.stringify(values.address),
+        notes: values.notes,
+      })
+      .onConflict((conflict) => conflict.column('contact_id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+  },
+
+  async update(db: Executor, accountId: number, id: number, values: { address?: Address; notes?: string }) {
+    await db
+      .updateTable('clients')
+      .set({
+        ...(values.address ? { address: JSON.stringify(values.address) } : {}),
+        ...(values.notes === undefined ? {} : { notes: values.notes }),
+        updated_at: sql`now()`,
+      })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .execute();
+  },
+
+  async delete(db: Executor, accountId: number, id: number) {
+    await db.deleteFrom('clients').where('account_id', '=', accountId).where('id', '=', id).execute();
+  },
+
+  async hasEvents(db: Executor, accountId: number, id: number): Promise<boolean> {
+    const row = await db
+      .selectFrom('events')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('client_id', '=', id)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  },
+
+  /** Newest first; `q` matches name, e-mail, phone (either 9th-digit form) or document. */
+  async page(db: Executor, accountId: number, options: { q?: string | undefined; page: number; perPage: number }) {
+    let query = viewQuery(db, accountId);
+    if (options.q) {
+      const matches = personSearchCondition(options.q);
+      query = query.where('clients.contact_id', 'in', (eb) =>
+        eb.selectFrom('contacts').select('contacts.id').where('contacts.account_id', '=', accountId).where(matches),
+      );
+    }
+    const { n } = await query
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const rows = await query
+      .orderBy('clients.id', 'desc')
+      .limit(options.perPage)
+      .offset((options.page - 1) * options.perPage)
+      .execute();
+    return { count: Number(n), rows };
+  },
+
+  /** One batch of the account's clients after `afterId`, oldest first (exports walk them all). */
+  batch(db: Executor, accountId: number, afterId: number, limit: number) {
+    return viewQuery(db, accountId).where('clients.id', '>', afterId).orderBy('clients.id').limit(limit).execute();
+  },
+};
