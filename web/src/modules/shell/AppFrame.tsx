@@ -9,6 +9,15 @@ import { InboxPage } from '../inbox/InboxPage';
 const SettingsPage = lazy(() =>
   import('../settings/SettingsPage').then((module) => ({ default: module.SettingsPage })),
 );
+// The CRM screens (clients, providers, events, pipeline, tasks) are a chunk of their own too.
+const CrmPage = lazy(() => import('../crm/CrmPage').then((module) => ({ default: module.CrmPage })));
+const CRM_NAV = [
+  { root: 'clientes', label: 'nav.clients' },
+  { root: 'prestadores', label: 'nav.providers' },
+  { root: 'eventos', label: 'nav.events' },
+  { root: 'funil', label: 'nav.pipeline' },
+  { root: 'tarefas', label: 'nav.tasks' },
+] as const;
 
 /** The signed-in frame: header with the account and user, navigation, and the screen for the URL. */
 export function AppFrame({ user, onSignOut }: { user: CurrentUser; onSignOut: () => Promise<void> }) {
@@ -24,6 +33,7 @@ export function AppFrame({ user, onSignOut }: { user: CurrentUser; onSignOut: ()
   const account = user.accounts.find((candidate) => candidate.id === user.account_id) ?? user.accounts[0];
   const isAdmin = account?.role === 'administrator';
   const inSettings = pathname.startsWith('/configuracoes');
+  const crmRoot = CRM_NAV.find(({ root }) => pathname === `/${root}` || pathname.startsWith(`/${root}/`))?.root;
 
   let screen: React.ReactNode;
   if (!account) {
@@ -37,6 +47,12 @@ export function AppFrame({ user, onSignOut }: { user: CurrentUser; onSignOut: ()
       <section className="empty-state" role="alert">
         <p>{t('error.forbidden')}</p>
       </section>
+    );
+  } else if (crmRoot) {
+    screen = (
+      <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
+        <CrmPage accountId={account.id} userId={user.id} pathname={pathname} />
+      </Suspense>
     );
   } else if (pathname === '/' || matchPath('/conversas', pathname) || pathname.startsWith('/conversas/')) {
     screen = <InboxPage user={user} account={account} pathname={pathname} />;
@@ -53,9 +69,14 @@ export function AppFrame({ user, onSignOut }: { user: CurrentUser; onSignOut: ()
           {account && <span className="account-name">{account.name}</span>}
         </div>
         <nav className="app-nav" aria-label={t('nav.main')}>
-          <Link to="/conversas" aria-current={!inSettings ? 'page' : undefined}>
+          <Link to="/conversas" aria-current={!inSettings && !crmRoot ? 'page' : undefined}>
             {t('nav.conversations')}
           </Link>
+          {CRM_NAV.map(({ root, label }) => (
+            <Link key={root} to={`/${root}`} aria-current={crmRoot === root ? 'page' : undefined}>
+              {t(label)}
+            </Link>
+          ))}
           {isAdmin && (
             <Link to="/configuracoes" aria-current={inSettings ? 'page' : undefined}>
               {t('nav.settings')}

@@ -124,7 +124,7 @@ export function ContactPanel({
           </ul>
         )}
       </section>
-      <ContactCrmSlot contactId={contactId} />
+      <ContactCrmSlot accountId={accountId} contact={contact} conversationId={conversation.id} />
     </aside>
   );
 }

@@ -1,0 +1,256 @@
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, SCREENSHOTS } from '../helpers/browser.js';
+import { ADMIN, ADMIN_ENV, createProcessTracker, signIn, withToken } from '../helpers/e2e.js';
+import type { RunningServer } from '../helpers/server-process.js';
+
+const processes = createProcessTracker();
+const ACCOUNT = '/api/v1/accounts/1';
+// A Saturday evening far enough ahead to stay in the future.
+const DAY = '2030-06-08';
+const JOANA = { waId: '5511987650101', name: 'Joana Noiva' };
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let token: string;
+let eventUrl = '';
+
+async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${server.url}${url}`, {
+    method,
+    headers: { ...withToken(token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/** Service types, three providers and another client's party that already has the DJ Bruno booked. */
+async function seedCrm() {
+  for (const name of ['Garçom', 'DJ']) await call('POST', `${ACCOUNT}/service_types`, { name });
+  const provider = (name: string, phone: string, services: string[]) =>
+    call<{ id: number }>('POST', `${ACCOUNT}/providers`, {
+      name,
+      phone_number: phone,
+      services,
+      regions: ['São Paulo'],
+    });
+  const bruno = await provider('Bruno DJ', '5511987650201', ['DJ']);
+  await provider('Caio DJ', '5511987650202', ['DJ']);
+  await provider('Ana Garçonete', '5511987650203', ['Garçom']);
+  const carla = await call<{ id: number }>('POST', `${ACCOUNT}/clients`, {
+    name: 'Carla Cliente',
+    phone_number: '5511987650301',
+  });
+  const party = await call<{ id: number }>('POST', `${ACCOUNT}/events`, {
+    title: 'Aniversário da Carla',
+    client_id: carla.id,
+    starts_at: `${DAY}T18:00:00-03:00`,
+    ends_at: `${DAY}T22:00:00-03:00`,
+    staffing: [{ service: 'DJ', quantity: 1 }],
+  });
+  await call('POST', `${ACCOUNT}/events/${party.id}/assignments`, { provider_id: bruno.id, service: 'DJ' });
+}
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([processes.start({ env: ADMIN_ENV }), launchChromium()]);
+  token = (await signIn(server.url)).token;
+  await seedCrm();
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'pt-BR' });
+  page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByLabel('E-mail').fill(ADMIN.email);
+  await page.getByLabel('Senha').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByRole('button', { name: 'Sair' }).waitFor();
+});
+afterAll(async () => {
+  await browser?.close();
+  await processes.killAll();
+});
+
+async function openJoanasConversation(): Promise<Locator> {
+  await page.goto(`${server.url}/conversas`);
+  await page.getByRole('tab', { name: /Todas/ }).click();
+  await page.locator('.conv-row', { hasText: JOANA.name }).click();
+  await page.locator('.conv-header').getByRole('heading', { name: JOANA.name }).waitFor();
+  const crm = page.locator('.crm-contact');
+  await crm.getByRole('button', { name: 'Novo evento' }).and(page.locator(':enabled')).waitFor();
+  return crm;
+}
+
+const dialog = () => page.getByRole('dialog');
+
+describe('the CRM screens', () => {
+  it('creates a client and an event from a conversation, pre-filled from its contact', async () => {
+    await call('POST', '/simulator/api/phones', { wa_id: JOANA.waId, name: JOANA.name });
+    await call('POST', `/simulator/api/phones/${JOANA.waId}/messages`, {
+      text: 'Oi! Quero orçamento para meu casamento',
+    });
+    const crm = await openJoanasConversation();
+    await crm.getByText('Ainda não é cliente.').waitFor();
+
+    await crm.getByRole('button', { name: 'Criar cliente' }).click();
+    expect(await dialog().getByLabel('Nome').inputValue()).toBe(JOANA.name);
+    expect(await dialog().getByLabel('Telefone').inputValue()).toContain('987650101');
+    await dialog().getByLabel('CPF ou CNPJ').fill('123.456.789-00');
+    await dialog().getByRole('button', { name: 'Salvar' }).click();
+    // The API's complaint lands next to the field it names.
+    await dialog().locator('.settings-field', { hasText: 'CPF ou CNPJ' }).locator('.settings-field-error').waitFor();
+    await dialog().getByLabel('CPF ou CNPJ').fill('529.982.247-25');
+    await dialog().getByRole('button', { name: 'Salvar' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    await crm.locator('.settings-badge', { hasText: 'Cliente' }).waitFor();
+
+    await crm.getByRole('button', { name: 'Novo evento' }).click();
+    expect(await dialog().getByLabel('Título').inputValue()).toBe(`Evento de ${JOANA.name}`);
+    await dialog().getByLabel('Título').fill('Casamento da Joana');
+    await dialog().getByLabel('Início').fill(`${DAY}T19:00`);
+    await dialog().getByLabel('Fim').fill(`${DAY}T23:30`);
+    await dialog().getByLabel('Valor (R$)').fill('15.000,00');
+    await dialog().getByRole('button', { name: 'Adicionar vaga' }).click();
+    await dialog().getByLabel('Serviço da vaga 1').selectOption('DJ');
+    await dialog().getByRole('button', { name: 'Agendar evento' }).click();
+    await dialog().waitFor({ state: 'detached' });
+
+    await crm.getByRole('link', { name: 'Casamento da Joana' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Casamento da Joana' }).waitFor();
+    eventUrl = page.url();
+    expect(await page.getByTestId('event-status').textContent()).toBe('Agendado');
+    const details = page.locator('.crm-card', { hasText: 'Detalhes' });
+    expect(await details.textContent()).toContain(JOANA.name);
+    expect((await details.textContent())?.replace(/\s/g, ' ')).toContain('R$ 15.000,00');
+    await details.getByRole('link', { name: /Conversa #\d+/ }).waitFor();
+    expect(await page.locator('.crm-understaffed', { hasText: 'DJ' }).textContent()).toBe('DJ10');
+  });
+
+  it('assigns a free provider, and refuses a double booking with the API’s Portuguese sentence', async () => {
+    await page.goto(eventUrl);
+    await page.getByRole('button', { name: 'Atribuir prestador' }).click();
+    const provider = dialog().getByLabel('Prestador');
+    // Bruno plays at Carla's party at the same time: only Caio is offered.
+    await provider.locator('option', { hasText: 'Caio DJ' }).waitFor({ state: 'attached' });
+    expect(await provider.locator('option').allTextContents()).toEqual(['Caio DJ · São Paulo']);
+
+    await dialog().getByLabel('Mostrar também quem já está escalado nesse horário').check();
+    await provider.locator('option', { hasText: 'Bruno DJ' }).waitFor({ state: 'attached' });
+    await provider.selectOption({ label: 'Bruno DJ · São Paulo' });
+    await dialog().getByRole('button', { name: 'Atribuir', exact: true }).click();
+    const refusal = dialog().getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('Prestador indisponível');
+    expect(await refusal.textContent()).toContain('Aniversário da Carla');
+    expect(await refusal.textContent()).toMatch(/Bruno DJ já está escalad/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'crm-double-booking.png') });
+
+    await provider.selectOption({ label: 'Caio DJ · São Paulo' });
+    await dialog().getByRole('button', { name: 'Atribuir', exact: true }).click();
+    await dialog().waitFor({ state: 'detached' });
+    const assigned = page.getByRole('list', { name: 'Prestadores escalados' });
+    expect(await assigned.textContent()).toContain('Caio DJ');
+    expect(await assigned.textContent()).toContain('Escalado');
+    expect(await page.locator('.crm-staffed', { hasText: 'DJ' }).textContent()).toContain('DJ11');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'crm-event-page.png'), fullPage: true });
+  });
+
+  it('finds clients by document and providers by service and availability, down to the provider page', async () => {
+    await page.getByRole('link', { name: 'Clientes' }).click();
+    await page.getByRole('searchbox', { name: 'Buscar cliente' }).fill('52998224725');
+    // Only Joana matches her CPF: Carla leaves the list.
+    await page.getByRole('row', { name: /Carla Cliente/ }).waitFor({ state: 'detached' });
+    const row = page.getByRole('row', { name: /Joana Noiva/ });
+    expect(await row.textContent()).toContain('529.982.247-25');
+
+    await page.getByRole('link', { name: 'Prestadores' }).click();
+    await page.getByLabel('Serviço').selectOption('DJ');
+    await page.getByRole('link', { name: 'Bruno DJ' }).waitFor();
+    await page.getByLabel('Livre de').fill(`${DAY}T20:00`);
+    await page.getByLabel('Até').fill(`${DAY}T21:00`);
+    // Bruno plays at Carla's party and Caio at Joana's wedding: nobody is free.
+    await page.getByText('Nenhum prestador com esses filtros.').waitFor();
+    await page.getByLabel('Até').fill('');
+    await page.getByRole('link', { name: 'Caio DJ' }).click();
+    const upcoming = page.locator('.crm-card', { hasText: 'Próximas escalas' });
+    await upcoming.getByRole('link', { name: 'Casamento da Joana' }).waitFor();
+    expect(await upcoming.textContent()).toContain('Escalado');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'crm-provider-page.png'), fullPage: true });
+  });
+
+  it('shows the events on the calendar in São Paulo time, by month and by week', async () => {
+    await page.goto(`${server.url}/eventos?vista=mes&dia=${DAY}`);
+    const saturday = page.locator(`td[data-day="${DAY}"]`);
+    await saturday.getByRole('link', { name: '19:00 Casamento da Joana (Agendado)' }).waitFor();
+    await saturday.getByRole('link', { name: '18:00 Aniversário da Carla (Agendado)' }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'crm-calendar-month.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Semana' }).click();
+    await page
+      .locator(`li[data-day="${DAY}"]`)
+      .getByRole('link', { name: /Casamento da Joana/ })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Casamento da Joana' }).waitFor();
+
+    // On a phone the list view reads best.
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${server.url}/eventos?vista=lista&dia=${DAY}`);
+      await page.locator('.crm-event-row', { hasText: 'Casamento da Joana' }).waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'crm-events-phone.png'), fullPage: true });
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 900 });
+    }
+  });
+
+  it('moves a deal across the kanban by dragging it and with the keyboard alternative', async () => {
+    const crm = await openJoanasConversation();
+    await crm.getByRole('button', { name: 'Novo negócio' }).click();
+    await dialog().getByLabel('Valor (R$)').fill('5.000');
+    await dialog().getByRole('button', { name: 'Criar negócio' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    const dealTitle =
+      (await crm.locator('.crm-contact-block', { hasText: 'Negócios' }).getByRole('link').textContent()) ?? '';
+    expect(dealTitle).toMatch(/^Joana Noiva — conversa #\d+$/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'crm-contact-panel.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Funil' }).click();
+    const column = (stage: string) => page.locator(`section.crm-column[data-stage="${stage}"]`);
+    const card = page.getByRole('article', { name: dealTitle });
+    await column('Novo').getByRole('article', { name: dealTitle }).waitFor();
+    expect((await column('Novo').getByTestId('stage-totals').textContent())?.replace(/\s/g, ' ')).toBe(
+      '1 · R$ 5.000,00',
+    );
+
+    await card.dragTo(column('Proposta'));
+    await column('Proposta').getByRole('article', { name: dealTitle }).waitFor();
+    expect((await column('Proposta').getByTestId('stage-totals').textContent())?.replace(/\s/g, ' ')).toBe(
+      '1 · R$ 5.000,00',
+    );
+    expect((await column('Novo').getByTestId('stage-totals').textContent())?.replace(/\s/g, ' ')).toBe('0 · R$ 0,00');
+
+    await card.getByLabel(`Mover ${dealTitle} para`).selectOption({ label: 'Negociação' });
+    await column('Negociação').getByRole('article', { name: dealTitle }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'crm-kanban.png'), fullPage: true });
+
+    // It was saved: a fresh board has it in Negociação.
+    await page.reload();
+    await column('Negociação').getByRole('article', { name: dealTitle }).waitFor();
+  });
+
+  it('lists "Minhas tarefas" created from the conversation and marks one done', async () => {
+    const crm = await openJoanasConversation();
+    await crm.getByRole('button', { name: 'Nova tarefa' }).click();
+    await dialog().getByLabel('O que fazer').fill('Enviar proposta do casamento');
+    await dialog().getByRole('button', { name: 'Criar tarefa' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    await crm.getByText('Enviar proposta do casamento').waitFor();
+
+    await page.getByRole('link', { name: 'Tarefas' }).click();
+    const task = page.getByRole('checkbox', { name: /Enviar proposta do casamento/ });
+    await task.check();
+    await page.getByRole('button', { name: 'Feitas' }).click();
+    expect(await page.getByRole('checkbox', { name: /Enviar proposta do casamento/ }).isChecked()).toBe(true);
+  });
+});
