@@ -239,6 +239,41 @@ describe('the CRM screens', () => {
     await column('Negociação').getByRole('article', { name: dealTitle }).waitFor();
   });
 
+  it('creates a service type in settings and a provider offering it through the form, then filters by it', async () => {
+    await page.goto(`${server.url}/configuracoes/tipos-de-servico`);
+    await page.getByRole('button', { name: 'Novo tipo de serviço' }).click();
+    await page.getByRole('textbox', { name: 'Nome' }).fill('Montagem');
+    await page.getByRole('button', { name: 'Salvar' }).click();
+    await page.getByRole('list', { name: 'Tipos de serviço' }).getByText('Montagem', { exact: true }).waitFor();
+
+    await page.getByRole('link', { name: 'Prestadores' }).click();
+    await page.getByRole('button', { name: 'Novo prestador' }).click();
+    await dialog().getByLabel('Nome', { exact: true }).fill('Davi Montador');
+    await dialog().getByLabel('Telefone (WhatsApp)').fill('não é número');
+    await dialog().getByLabel('Montagem').check();
+    await dialog().getByLabel('Regiões atendidas').fill('São Paulo, ABC');
+    await dialog().getByRole('button', { name: 'Salvar' }).click();
+    // The API's complaint lands beside the phone field, and nothing is created.
+    await dialog().locator('.settings-field', { hasText: 'Telefone' }).locator('.settings-field-error').waitFor();
+    await dialog().getByLabel('Telefone (WhatsApp)').fill('(11) 98765-0204');
+    await dialog().getByRole('button', { name: 'Salvar' }).click();
+    await dialog().waitFor({ state: 'detached' });
+
+    await page.getByLabel('Serviço').selectOption('Montagem');
+    await page.getByRole('link', { name: 'Davi Montador' }).waitFor();
+    await page.getByRole('link', { name: 'Bruno DJ' }).waitFor({ state: 'detached' });
+    expect(await page.getByRole('row', { name: /Davi Montador/ }).textContent()).toContain('São Paulo, ABC');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'crm-providers-by-service.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Davi Montador' }).click();
+    await page.getByRole('button', { name: 'Editar Davi Montador' }).click();
+    expect(await dialog().getByLabel('Montagem').isChecked()).toBe(true);
+    await dialog().getByLabel('Regiões atendidas').fill('São Paulo, ABC, Guarulhos');
+    await dialog().getByRole('button', { name: 'Salvar' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    await page.locator('.crm-card').getByText('Guarulhos', { exact: true }).waitFor();
+  });
+
   it('lists "Minhas tarefas" created from the conversation and marks one done', async () => {
     const crm = await openJoanasConversation();
     await crm.getByRole('button', { name: 'Nova tarefa' }).click();

@@ -467,6 +467,30 @@ describe('providers', () => {
     expect(again.json().details[0]).toMatchObject({ provider_id: provider.id });
   });
 
+  it('finds one person’s client and provider profiles by contact_id (none for others; not across accounts)', async () => {
+    const [phone] = mobile();
+    const client = await createClient({ name: 'Paula Perfil', phone_number: phone });
+    const provider = await createProvider({ name: 'Paula Perfil', phone_number: phone, services: ['DJ'] });
+    await api('PATCH', `/providers/${provider.id}`, { active: false });
+    const loner = await createClient({ name: 'Só Cliente', phone_number: mobile()[0] });
+
+    const clients = await api('GET', `/clients?contact_id=${client.contact_id}`);
+    expect(clients.statusCode, clients.body).toBe(200);
+    expect(clients.json()).toMatchObject({ meta: { count: 1 }, payload: [{ id: client.id }] });
+    // No active filter given: an inactive provider is still that contact's profile.
+    const providers = await api('GET', `/providers?contact_id=${client.contact_id}`);
+    expect(providers.json()).toMatchObject({ meta: { count: 1 }, payload: [{ id: provider.id, active: false }] });
+    const none = await api('GET', `/providers?contact_id=${loner.contact_id}`);
+    expect(none.json()).toMatchObject({ meta: { count: 0 }, payload: [] });
+    const elsewhere = await api('GET', `/clients?contact_id=${client.contact_id}`, undefined, {
+      account: otherAccountId,
+    });
+    expect(elsewhere.json()).toMatchObject({ meta: { count: 0 }, payload: [] });
+    const bad = await api('GET', '/clients?contact_id=abc');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toContain('contact_id');
+  });
+
   it('filters by service, region, active and availability (assigned or accepted assignments overlapping)', async () => {
     const region = `Região ${++sequence}`;
     const busy = await createProvider({

@@ -92,9 +92,14 @@ export const clientsRepo = {
     return row !== undefined;
   },
 
-  /** Newest first; `q` matches name, e-mail, phone (either 9th-digit form) or document. */
-  async page(db: Executor, accountId: number, options: { q?: string | undefined; page: number; perPage: number }) {
+  /** Newest first; `q` matches name, e-mail, phone (either 9th-digit form) or document; `contactId` one person's. */
+  async page(
+    db: Executor,
+    accountId: number,
+    options: { q?: string | undefined; contactId?: number | undefined; page: number; perPage: number },
+  ) {
     let query = viewQuery(db, accountId);
+    if (options.contactId !== undefined) query = query.where('clients.contact_id', '=', options.contactId);
     if (options.q) {
       const matches = personSearchCondition(options.q);
       query = query.where('clients.contact_id', 'in', (eb) =>

@@ -6,13 +6,14 @@ import { AccountParamsSchema, errorResponses, idParam } from '../../http/schemas
 import { readCsvRecords } from '../csv.js';
 import { acceptCsvUploads, ImportResultSchema, importRows, readCsvUpload, sendCsv } from '../csv-upload.js';
 import { crmActorOf } from '../pipeline/actor.js';
-import { listOf, pageQuery } from '../pipeline/crm-schemas.js';
+import { idQuery, listOf, pageQuery } from '../pipeline/crm-schemas.js';
 import { ClientSchema, CreateClientSchema, UpdateClientSchema } from './client-schemas.js';
 import type { ClientsService } from './clients.service.js';
 import { CLIENT_COLUMNS, clientInputFromCsv, clientsCsv } from './clients-csv.js';
 
 const ListQuerySchema = z.strictObject({
   q: z.string().trim().max(200).optional().meta({ description: 'Nome, telefone (com ou sem o 9), e-mail ou CPF/CNPJ' }),
+  contact_id: idQuery('contact_id').optional().meta({ description: 'Só o cliente desse contato (0 ou 1 resultado)' }),
   page: pageQuery,
 });
 const Params = idParam('id');
@@ -35,8 +36,8 @@ export async function clientsRoutes(app: FastifyInstance, deps: { clients: Clien
       },
     },
     async (request) => {
-      const { q, page } = request.query;
-      const { count, clients } = await deps.clients.page(accountOf(request).id, q || undefined, page);
+      const { q, contact_id: contactId, page } = request.query;
+      const { count, clients } = await deps.clients.page(accountOf(request).id, q || undefined, page, contactId);
       return { meta: { count, current_page: page }, payload: clients };
     },
   );

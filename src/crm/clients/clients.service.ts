@@ -112,8 +112,8 @@ export function createClientsService(deps: { db: Db; audit: AuditRepo; events: E
   }
 
   return {
-    async page(accountId: number, q: string | undefined, page: number) {
-      const { count, rows } = await clientsRepo.page(db, accountId, { q, page, perPage: CRM_PER_PAGE });
+    async page(accountId: number, q: string | undefined, page: number, contactId?: number) {
+      const { count, rows } = await clientsRepo.page(db, accountId, { q, contactId, page, perPage: CRM_PER_PAGE });
       return { count, clients: rows.map(serializeClient) };
     },
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DocumentKindSchema, PersonFieldSchemas } from '../clients/client-schemas.js';
-import { booleanQuery, InstantOut, instantIn, iso, isoOrNull, pageQuery } from '../pipeline/crm-schemas.js';
+import { booleanQuery, InstantOut, idQuery, instantIn, iso, isoOrNull, pageQuery } from '../pipeline/crm-schemas.js';
 import type { AssignmentCounts, ProviderRow, UpcomingAssignment } from './providers.repo.js';
 
 const ServiceRefSchema = z.union([
@@ -49,6 +49,9 @@ export const ProviderListQuerySchema = z
       .max(200)
       .optional()
       .meta({ description: 'Nome, telefone (com ou sem o 9), e-mail ou CPF/CNPJ' }),
+    contact_id: idQuery('contact_id')
+      .optional()
+      .meta({ description: 'Só o prestador desse contato (0 ou 1 resultado)' }),
     page: pageQuery,
   })
   .superRefine((query, context) => {

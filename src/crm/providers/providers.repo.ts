@@ -39,6 +39,8 @@ export interface ProviderFilter {
   /** Free for the whole interval: no assigned or accepted assignment overlapping [from, to). */
   availableBetween?: { from: Date; to: Date } | undefined;
   q?: string | undefined;
+  /** Only that contact's profile (the contact panel finds a person's provider profile). */
+  contactId?: number | undefined;
 }
 
 export type UpcomingAssignment = Awaited<ReturnType<typeof providersRepo.upcomingAssignments>>[number];
@@ -163,7 +165,8 @@ export const providersRepo = {
 
   async page(db: Executor, accountId: number, filter: ProviderFilter, options: { page: number; perPage: number }) {
     let query = viewQuery(db, accountId);
-    const { serviceTypeId, region, active, availableBetween, q } = filter;
+    const { serviceTypeId, region, active, availableBetween, q, contactId } = filter;
+    if (contactId !== undefined) query = query.where('providers.contact_id', '=', contactId);
     if (active !== undefined) query = query.where('providers.active', '=', active);
     if (region) query = query.where(sql<boolean>`providers.regions @> ARRAY[${region}]::text[]`);
     if (serviceTypeId !== undefined) {

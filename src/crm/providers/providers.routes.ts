@@ -32,7 +32,7 @@ export async function providersRoutes(app: FastifyInstance, deps: { providers: P
         tags,
         summary: 'Listar e filtrar prestadores (25 por página, por nome)',
         description:
-          'service: nome ou id do tipo de serviço (desconhecido: 422); region: uma das regiões atendidas; active: true/false; available_from e available_to (ISO 8601 com fuso, juntos): só quem não tem escala atribuída ou aceita que se sobreponha ao intervalo; q: nome, telefone, e-mail ou CPF/CNPJ.',
+          'service: nome ou id do tipo de serviço (desconhecido: 422); region: uma das regiões atendidas; active: true/false; available_from e available_to (ISO 8601 com fuso, juntos): só quem não tem escala atribuída ou aceita que se sobreponha ao intervalo; q: nome, telefone, e-mail ou CPF/CNPJ; contact_id: o prestador desse contato.',
         params: AccountParamsSchema,
         querystring: ProviderListQuerySchema,
         response: { 200: listOf(ProviderSchema), ...errorResponses(400, 401, 404, 422) },

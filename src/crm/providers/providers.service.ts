@@ -191,6 +191,7 @@ export function createProvidersService(deps: { db: Db; audit: AuditRepo; events:
               ? { from: query.available_from, to: query.available_to }
               : undefined,
           q: query.q || undefined,
+          contactId: query.contact_id,
         },
         { page: query.page, perPage: CRM_PER_PAGE },
       );

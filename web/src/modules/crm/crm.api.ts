@@ -74,6 +74,17 @@ export interface ProviderDetail extends Provider {
   acceptance_rate: number | null;
 }
 
+export interface ProviderInput {
+  name: string;
+  phone_number: string;
+  email?: string | null;
+  /** Service type names or ids. */
+  services: Array<string | number>;
+  regions: string[];
+  active: boolean;
+  notes?: string;
+}
+
 export interface ProviderFilters {
   q?: string;
   service?: string;
@@ -284,6 +295,9 @@ export function crmApi(accountId: number) {
       get: (id: number) => get<Client>(`/clients/${id}`),
       create: (input: ClientInput) => send<Client>('POST', '/clients', input),
       update: (id: number, input: Partial<ClientInput>) => send<Client>('PATCH', `/clients/${id}`, input),
+      /** The contact's client profile, or null. */
+      ofContact: (contactId: number) =>
+        get<Page<Client>>(`/clients${queryString({ contact_id: contactId })}`).then((page) => page.payload[0] ?? null),
     },
     serviceTypes: {
       list: () => get<Page<ServiceType> | ServiceType[]>('/service_types').then(listOf),
@@ -291,6 +305,13 @@ export function crmApi(accountId: number) {
     providers: {
       list: (filters: ProviderFilters) => get<Page<Provider>>(`/providers${queryString({ ...filters })}`),
       get: (id: number) => get<ProviderDetail>(`/providers/${id}`),
+      create: (input: ProviderInput) => send<Provider>('POST', '/providers', input),
+      update: (id: number, input: Partial<ProviderInput>) => send<Provider>('PATCH', `/providers/${id}`, input),
+      /** The contact's provider profile, or null. */
+      ofContact: (contactId: number) =>
+        get<Page<Provider>>(`/providers${queryString({ contact_id: contactId, active: '' })}`).then(
+          (page) => page.payload[0] ?? null,
+        ),
     },
     events: {
       list: (filters: EventFilters) => get<Page<CrmEvent>>(`/events${queryString({ ...filters })}`),

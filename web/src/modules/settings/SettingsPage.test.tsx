@@ -15,20 +15,21 @@ describe('settings navigation', () => {
     expect(resolveSettingsPath('/configuracoes/nada').section).toBeNull();
   });
 
-  it('lists the seven sections in Portuguese and marks the current one', () => {
+  it('lists the eight sections in Portuguese and marks the current one', () => {
     const html = renderToStaticMarkup(<SettingsPage accountId={1} pathname="/configuracoes/marcadores" />);
     for (const name of [
       'Caixas de entrada',
       'Agentes',
       'Times',
       'Marcadores',
+      'Tipos de serviço',
       'Respostas prontas',
       'Modelos',
       'Webhooks',
     ]) {
       expect(html).toContain(`>${name}</a>`);
     }
-    expect(SECTIONS).toHaveLength(7);
+    expect(SECTIONS).toHaveLength(8);
     expect(html).toContain('<a href="/configuracoes/marcadores" aria-current="page">Marcadores</a>');
     expect(html).toContain('role="status">Carregando…');
   });

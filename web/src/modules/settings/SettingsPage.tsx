@@ -5,6 +5,7 @@ import { AgentsSection } from './agents/AgentsSection';
 import { CannedResponsesSection } from './canned/CannedResponsesSection';
 import { InboxesSection } from './inboxes/InboxesSection';
 import { LabelsSection } from './labels/LabelsSection';
+import { ServiceTypesSection } from './service-types/ServiceTypesSection';
 import { type SettingsApi, settingsApi } from './settings.api';
 import { settingsMessages } from './settings.messages';
 import { TeamsSection } from './teams/TeamsSection';
@@ -12,7 +13,7 @@ import { TemplatesSection } from './templates/TemplatesSection';
 import { WebhooksSection } from './webhooks/WebhooksSection';
 import './settings.css';
 
-type SectionKey = 'inboxes' | 'agents' | 'teams' | 'labels' | 'canned' | 'templates' | 'webhooks';
+type SectionKey = 'inboxes' | 'agents' | 'teams' | 'labels' | 'serviceTypes' | 'canned' | 'templates' | 'webhooks';
 
 interface Section {
   key: SectionKey;
@@ -26,6 +27,7 @@ export const SECTIONS: Section[] = [
   { key: 'agents', slug: 'agentes', Component: AgentsSection },
   { key: 'teams', slug: 'times', Component: TeamsSection },
   { key: 'labels', slug: 'marcadores', Component: LabelsSection },
+  { key: 'serviceTypes', slug: 'tipos-de-servico', Component: ServiceTypesSection },
   { key: 'canned', slug: 'respostas-prontas', Component: CannedResponsesSection },
   { key: 'templates', slug: 'modelos', Component: TemplatesSection },
   { key: 'webhooks', slug: 'webhooks', Component: WebhooksSection },

@@ -54,6 +54,12 @@ export interface Label {
   show_on_sidebar: boolean;
 }
 
+/** A CRM service type ("Garçom", "DJ"): what providers offer and events' staffing asks for. */
+export interface ServiceTypeItem {
+  id: number;
+  name: string;
+}
+
 export interface CannedResponse {
   id: number;
   short_code: string;
@@ -150,6 +156,12 @@ export function settingsApi(accountId: number) {
       create: (body: Omit<Label, 'id'>) => call<Label>('POST', '/labels', body),
       update: (id: number, body: Omit<Label, 'id'>) => call<Label>('PATCH', `/labels/${id}`, body),
       remove: (id: number) => call<null>('DELETE', `/labels/${id}`),
+    },
+    serviceTypes: {
+      list: () => call<{ payload: ServiceTypeItem[] }>('GET', '/service_types').then((data) => data.payload),
+      create: (name: string) => call<ServiceTypeItem>('POST', '/service_types', { name }),
+      rename: (id: number, name: string) => call<ServiceTypeItem>('PATCH', `/service_types/${id}`, { name }),
+      remove: (id: number) => call<null>('DELETE', `/service_types/${id}`),
     },
     cannedResponses: {
       list: () => call<CannedResponse[]>('GET', '/canned_responses'),

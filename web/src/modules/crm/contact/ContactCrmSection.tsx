@@ -8,10 +8,11 @@ import { useLoad } from '../../settings/ui/use-load';
 import { ActivityForm } from '../activities/ActivityForm';
 import { ActivityItem } from '../activities/TasksPage';
 import { ClientForm } from '../clients/ClientForm';
-import { type Client, type CrmApi, crmApi } from '../crm.api';
+import { type Client, crmApi } from '../crm.api';
 import { crmMessages } from '../crm.messages';
 import { EventForm } from '../events/EventForm';
 import { DealForm } from '../pipeline/DealForm';
+import { providerFormMessages } from '../providers/provider-form.messages';
 import { Dialog } from '../ui/Dialog';
 import { Timeline } from './Timeline';
 import '../../settings/settings.css';
@@ -25,14 +26,6 @@ export interface CrmContact {
 }
 
 type Creating = 'client' | 'event' | 'deal' | 'activity' | null;
-
-/** The contact's client profile, if any: searched by phone (either 9th-digit form) or name, matched on contact_id. */
-async function clientOf(api: CrmApi, contact: CrmContact): Promise<Client | null> {
-  const q = contact.phone_number ?? contact.email ?? contact.name;
-  if (!q) return null;
-  const page = await api.clients.list(q, 1);
-  return page.payload.find((client) => client.contact_id === contact.id) ?? null;
-}
 
 /** POST /clients answers 409 with `details: [{client_id}]` when the person is already a client. */
 function existingClientId(caught: unknown): number | null {
@@ -57,6 +50,7 @@ export function ContactCrmSection({
   conversationId?: number;
 }) {
   const t = useModuleMessages(crmMessages);
+  const providerText = useModuleMessages(providerFormMessages);
   const api = useMemo(() => crmApi(accountId), [accountId]);
   const [creating, setCreating] = useState<Creating>(null);
   const [version, setVersion] = useState(0);
@@ -64,11 +58,12 @@ export function ContactCrmSection({
   const [error, setError] = useState<string | null>(null);
   const displayName = contact.name || contact.phone_number || t('contact.someone');
 
-  const { id: contactId, name, phone_number: phone, email } = contact;
+  const contactId = contact.id;
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` reloads after something was created
   const load = useCallback(async () => {
-    const [client, deals, activities, stages] = await Promise.all([
-      clientOf(api, { id: contactId, name, phone_number: phone, email }),
+    const [client, provider, deals, activities, stages] = await Promise.all([
+      api.clients.ofContact(contactId),
+      api.providers.ofContact(contactId).catch(() => null),
       api.deals.list({ contact_id: contactId }),
       api.activities.list({ contact_id: contactId, done: false }),
       api.stages.list().catch(() => []),
@@ -76,8 +71,8 @@ export function ContactCrmSection({
     const events = client
       ? (await api.events.list({ client_id: client.id, from: new Date().toISOString(), per_page: 10 })).payload
       : [];
-    return { client, deals: deals.payload, activities: activities.payload, stages, events };
-  }, [api, contactId, name, phone, email, version]);
+    return { client, provider, deals: deals.payload, activities: activities.payload, stages, events };
+  }, [api, contactId, version]);
   const crm = useLoad(load, t('genericError'));
   const client = crm.data?.client ?? null;
 
@@ -137,6 +132,14 @@ export function ContactCrmSection({
             <span className="settings-badge good">{t('contact.isClient')}</span>
           ) : (
             <span className="muted">{t('contact.notClient')}</span>
+          )}
+          {crm.data.provider && (
+            <>
+              {' '}
+              <Link to={`/prestadores/${crm.data.provider.id}`} className="settings-badge">
+                {providerText('isProvider')}
+              </Link>
+            </>
           )}
         </p>
       )}

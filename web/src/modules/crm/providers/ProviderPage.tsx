@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { formatDateTime } from '../../../shared/format';
 import { useModuleMessages } from '../../../shared/i18n';
 import { Link } from '../../../shared/router';
@@ -6,6 +6,9 @@ import { LoadState } from '../../settings/ui/LoadState';
 import { useLoad } from '../../settings/ui/use-load';
 import type { AssignmentStatus, CrmApi, TimelineEntry } from '../crm.api';
 import { crmMessages } from '../crm.messages';
+import { Dialog } from '../ui/Dialog';
+import { ProviderForm } from './ProviderForm';
+import { providerFormMessages } from './provider-form.messages';
 
 type AssignmentEntry = Extract<TimelineEntry, { kind: 'assignment' }>;
 
@@ -23,6 +26,8 @@ export function ProviderPage({ api, providerId }: { api: CrmApi; providerId: num
     return { provider, history };
   }, [api, providerId]);
   const loaded = useLoad(load, t('genericError'));
+  const form = useModuleMessages(providerFormMessages);
+  const [editing, setEditing] = useState(false);
 
   return (
     <section className="crm-page" aria-labelledby="crm-title">
@@ -40,7 +45,28 @@ export function ProviderPage({ api, providerId }: { api: CrmApi; providerId: num
                 <span className={provider.active ? 'settings-badge good' : 'settings-badge'}>
                   {provider.active ? t('providers.active') : t('providers.inactive')}
                 </span>
+                <button
+                  type="button"
+                  className="secondary"
+                  aria-label={form('editTitle', { name: provider.name })}
+                  onClick={() => setEditing(true)}
+                >
+                  {form('edit')}
+                </button>
               </header>
+              {editing && (
+                <Dialog title={form('editTitle', { name: provider.name })} onClose={() => setEditing(false)} wide>
+                  <ProviderForm
+                    api={api}
+                    provider={provider}
+                    onCancel={() => setEditing(false)}
+                    onSaved={() => {
+                      setEditing(false);
+                      void loaded.reload();
+                    }}
+                  />
+                </Dialog>
+              )}
               <dl className="crm-facts">
                 <div>
                   <dt>{t('client.phone')}</dt>

@@ -6,8 +6,11 @@ import { useLoad } from '../../settings/ui/use-load';
 import type { CrmApi, ProviderFilters, ServiceType } from '../crm.api';
 import { crmMessages } from '../crm.messages';
 import { toZonedIso } from '../events/calendar';
+import { Dialog } from '../ui/Dialog';
 import { Pager } from '../ui/Pager';
 import { useDebounced } from '../ui/use-debounced';
+import { ProviderForm } from './ProviderForm';
+import { providerFormMessages } from './provider-form.messages';
 
 interface FilterValues {
   q: string;
@@ -36,6 +39,8 @@ export function providerQuery(values: FilterValues, page: number): ProviderFilte
 /** /prestadores: filter by service, region, active and "free between two dates". */
 export function ProvidersPage({ api }: { api: CrmApi }) {
   const t = useModuleMessages(crmMessages);
+  const form = useModuleMessages(providerFormMessages);
+  const [creating, setCreating] = useState(false);
   const [values, setValues] = useState<FilterValues>(NO_FILTERS);
   const [page, setPage] = useState(1);
   const [services, setServices] = useState<ServiceType[]>([]);
@@ -60,6 +65,9 @@ export function ProvidersPage({ api }: { api: CrmApi }) {
     <section className="crm-page" aria-labelledby="crm-title">
       <header className="crm-heading">
         <h1 id="crm-title">{t('providers.title')}</h1>
+        <button type="button" className="primary" onClick={() => setCreating(true)}>
+          {form('new')}
+        </button>
       </header>
       <fieldset className="crm-filters">
         <legend className="visually-hidden">{t('filters')}</legend>
@@ -145,6 +153,19 @@ export function ProvidersPage({ api }: { api: CrmApi }) {
           </>
         )}
       </LoadState>
+      {creating && (
+        <Dialog title={form('new')} onClose={() => setCreating(false)} wide>
+          <ProviderForm
+            api={api}
+            provider={null}
+            onCancel={() => setCreating(false)}
+            onSaved={() => {
+              setCreating(false);
+              void providers.reload();
+            }}
+          />
+        </Dialog>
+      )}
     </section>
   );
 }
