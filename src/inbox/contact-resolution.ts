@@ -1,13 +1,52 @@
 import { type Kysely, sql } from 'kysely';
 import type { Contact, Database, Inbox } from '../db/schema.js';
 import { normalizePhone } from '../shared/phone.js';
-import { contactsRepo } from './contacts.repo.js';
+import { type ContactChanges, contactsRepo } from './contacts.repo.js';
 
 export interface WhatsAppIdentity {
   waId: string | null;
   userId: string | null;
   parentUserId: string | null;
   profileName: string | null;
+}
+
+/** One key per person in an account: Brazil's two forms of a mobile number share it. Null when unidentifiable. */
+export function senderLockKey(accountId: number, identity: Pick<WhatsAppIdentity, 'waId' | 'userId'>): string | null {
+  const phone = identity.waId ? normalizePhone(identity.waId) : null;
+  const key = phone?.key ?? identity.userId ?? identity.waId;
+  return key ? `contact:${accountId}:${key}` : null;
+}
+
+/**
+ * Takes the senders' advisory locks (held until commit) in one statement, in hash order: transactions that
+ * lock several senders this way never wait on each other in a cycle.
+ */
+export async function lockSenders(db: Kysely<Database>, keys: string[]): Promise<void> {
+  const distinct = [...new Set(keys)];
+  if (distinct.length === 0) return;
+  await sql`SELECT pg_advisory_xact_lock(h) FROM (
+    SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(ARRAY[${sql.join(distinct)}]::text[]) AS k ORDER BY 1
+  ) AS ordered`.execute(db);
+}
+
+/** What WhatsApp tells us about a known contact that the contact does not have yet. */
+function changesFrom(contact: Contact, identity: WhatsAppIdentity): ContactChanges {
+  const phone = identity.waId ? normalizePhone(identity.waId) : null;
+  const changes: ContactChanges = {};
+  // WhatsApp's profile name fills in a name it gave before; a name an agent typed is never overwritten.
+  if (identity.profileName && contact.name_source === 'profile' && contact.name !== identity.profileName) {
+    changes.name = identity.profileName;
+  }
+  if (identity.userId && !contact.bsuid) changes.bsuid = identity.userId;
+  if (identity.parentUserId && !contact.parent_bsuid) changes.parent_bsuid = identity.parentUserId;
+  if (phone && !contact.phone_key) Object.assign(changes, { phone_number: phone.e164, phone_key: phone.key });
+  return changes;
+}
+
+async function withChanges(db: Kysely<Database>, contact: Contact, identity: WhatsAppIdentity): Promise<Contact> {
+  const changes = changesFrom(contact, identity);
+  if (Object.keys(changes).length === 0) return contact;
+  return (await contactsRepo.update(db, contact.account_id, contact.id, changes)) ?? contact;
 }
 
 /**
@@ -23,30 +62,37 @@ export async function resolveWhatsAppContact(
   const accountId = inbox.account_id;
   const sourceId = identity.waId ?? identity.userId;
   if (!sourceId) throw new Error('A WhatsApp sender without wa_id or user_id cannot be identified');
-  const phone = identity.waId ? normalizePhone(identity.waId) : null;
-  // One sender at a time per account: concurrent webhooks for the same person would otherwise take
-  // contact, conversation and account locks in different orders and deadlock.
-  const lockKey = `contact:${accountId}:${phone?.key ?? identity.userId ?? sourceId}`;
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`.execute(db);
 
+  // The usual case, someone who wrote to this inbox before: one query, nothing to create, no lock.
+  const known = await contactsRepo.findByContactInbox(db, accountId, inbox.id, sourceId);
+  if (known) {
+    return {
+      contact: await withChanges(db, known.contact, identity),
+      contactInboxId: known.contactInboxId,
+      sourceId,
+      created: false,
+    };
+  }
+
+  // New to this inbox. One sender at a time per account from here: concurrent webhooks for the same person
+  // would otherwise both create the contact, or take contact, conversation and account locks in different orders.
+  const phone = identity.waId ? normalizePhone(identity.waId) : null;
+  await lockSenders(db, [senderLockKey(accountId, identity) ?? `contact:${accountId}:${sourceId}`]);
   let contact: Contact | undefined;
-  const known = await contactsRepo.findContactInbox(db, inbox.id, sourceId);
-  if (known) contact = await contactsRepo.find(db, accountId, known.contact_id);
-  if (!contact && identity.userId) contact = await contactsRepo.findByBsuid(db, accountId, identity.userId);
+  if (identity.userId) contact = await contactsRepo.findByBsuid(db, accountId, identity.userId);
   if (!contact && phone) contact = await contactsRepo.findByPhoneKey(db, accountId, phone.key);
 
   let created = false;
   if (!contact) {
-    const values = {
+    contact = await contactsRepo.insert(db, {
       accountId,
       name: identity.profileName ?? phone?.e164 ?? sourceId,
-      nameSource: 'profile' as const,
+      nameSource: 'profile',
       phoneNumber: phone?.e164 ?? null,
       phoneKey: phone?.key ?? null,
       bsuid: identity.userId,
       parentBsuid: identity.parentUserId,
-    };
-    contact = await contactsRepo.insert(db, values);
+    });
     created = contact !== undefined;
     // Lost a race with a concurrent message from the same person: use the contact that won.
     contact ??=
@@ -54,19 +100,10 @@ export async function resolveWhatsAppContact(
       (phone ? await contactsRepo.findByPhoneKey(db, accountId, phone.key) : undefined);
     if (!contact) throw new Error(`Could not create or find the contact for ${sourceId}`);
   } else {
-    const changes: Parameters<typeof contactsRepo.update>[3] = {};
-    // WhatsApp's profile name fills in a name it gave before; a name an agent typed is never overwritten.
-    if (identity.profileName && contact.name_source === 'profile' && contact.name !== identity.profileName) {
-      changes.name = identity.profileName;
-    }
-    if (identity.userId && !contact.bsuid) changes.bsuid = identity.userId;
-    if (identity.parentUserId && !contact.parent_bsuid) changes.parent_bsuid = identity.parentUserId;
-    if (phone && !contact.phone_key) Object.assign(changes, { phone_number: phone.e164, phone_key: phone.key });
-    if (Object.keys(changes).length > 0)
-      contact = (await contactsRepo.update(db, accountId, contact.id, changes)) ?? contact;
+    contact = await withChanges(db, contact, identity);
   }
 
-  const contactInbox = await contactsRepo.ensureContactInbox(db, {
+  const contactInbox = await contactsRepo.upsertContactInbox(db, {
     accountId,
     contactId: contact.id,
     inboxId: inbox.id,

@@ -229,6 +229,62 @@ export const contactsRepo = {
       .executeTakeFirst();
   },
 
+  /** The contact a channel id in an inbox belongs to, with that contact inbox's id, in one query. */
+  async findByContactInbox(
+    db: Executor,
+    accountId: number,
+    inboxId: number,
+    sourceId: string,
+  ): Promise<{ contact: Contact; contactInboxId: number } | undefined> {
+    const row = await db
+      .selectFrom('contact_inboxes')
+      .innerJoin('contacts', 'contacts.id', 'contact_inboxes.contact_id')
+      .selectAll('contacts')
+      .select('contact_inboxes.id as contact_inbox_id')
+      .where('contact_inboxes.inbox_id', '=', inboxId)
+      .where('contact_inboxes.source_id', '=', sourceId)
+      .where('contacts.account_id', '=', accountId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { contact_inbox_id, ...contact } = row;
+    return { contact, contactInboxId: contact_inbox_id };
+  },
+
+  /**
+   * ensureContactInbox in one round trip: inserts, or returns the row already there. Only a row committed
+   * by a concurrent transaction after this statement began is invisible to it: then a second query.
+   */
+  async upsertContactInbox(
+    db: Executor,
+    values: { accountId: number; contactId: number; inboxId: number; sourceId: string },
+  ) {
+    const row = await db
+      .with('inserted', (cte) =>
+        cte
+          .insertInto('contact_inboxes')
+          .values({
+            account_id: values.accountId,
+            contact_id: values.contactId,
+            inbox_id: values.inboxId,
+            source_id: values.sourceId,
+          })
+          .onConflict((conflict) => conflict.columns(['inbox_id', 'source_id']).doNothing())
+          .returningAll(),
+      )
+      .selectFrom('inserted')
+      .selectAll()
+      .unionAll((union) =>
+        union
+          .selectFrom('contact_inboxes')
+          .selectAll()
+          .where('inbox_id', '=', values.inboxId)
+          .where('source_id', '=', values.sourceId),
+      )
+      .limit(1)
+      .executeTakeFirst();
+    return row ?? contactsRepo.ensureContactInbox(db, values);
+  },
+
   /** The contact inbox for (inbox, source id), created when missing; safe under concurrent calls. */
   async ensureContactInbox(
     db: Executor,

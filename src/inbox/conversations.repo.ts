@@ -76,8 +76,25 @@ export const conversationsRepo = {
    * Records an incoming message: the 24-hour window moves to its time (never backwards), the
    * conversation waits for an answer, and a resolved or snoozed conversation opens again.
    */
-  async recordIncoming(db: Executor, id: number, at: Date, contactInboxId: number): Promise<Conversation> {
-    return db
+  async recordIncoming(
+    db: Executor,
+    id: number,
+    at: Date,
+    contactInboxId: number,
+    /** Also stamps the contact's last activity, in the same statement (one round trip less per message). */
+    contact?: { accountId: number; id: number },
+  ): Promise<Conversation> {
+    const executor = contact
+      ? db.with('touched_contact', (cte) =>
+          cte
+            .updateTable('contacts')
+            .set({ last_activity_at: at, updated_at: sql`now()` })
+            .where('account_id', '=', contact.accountId)
+            .where('id', '=', contact.id)
+            .returning('id'),
+        )
+      : db;
+    return executor
       .updateTable('conversations')
       .set({
         contact_inbox_id: contactInboxId,

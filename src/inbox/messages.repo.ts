@@ -92,6 +92,18 @@ export const messagesRepo = {
       .executeTakeFirst();
   },
 
+  /** Which of these source ids (wamids) the inbox already has: one query for a batch of webhooks. */
+  async storedSources(db: Executor, inboxId: number, sourceIds: string[]): Promise<string[]> {
+    if (sourceIds.length === 0) return [];
+    const rows = await db
+      .selectFrom('messages')
+      .select('source_id')
+      .where('inbox_id', '=', inboxId)
+      .where('source_id', 'in', [...new Set(sourceIds)])
+      .execute();
+    return rows.flatMap((row) => (row.source_id === null ? [] : [row.source_id]));
+  },
+
   async insertAttachments(
     db: Executor,
     rows: Array<{

@@ -22,6 +22,11 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   /** The handler is aborted and the attempt counted as failed after this long. */
   timeoutMs?: number;
   backoff?: { baseMs: number; maxMs: number };
+  /**
+   * How many jobs of this queue one process runs at once on BullMQ (the largest of the queue's jobs;
+   * default: the worker's concurrency). For handlers that mostly wait, e.g. to join a batch.
+   */
+  concurrency?: number;
   handler: (payload: z.infer<S>, context: JobContext) => Promise<JobOutcome>;
 }
 

@@ -8,6 +8,8 @@ export interface JobRegistry {
   require(name: JobName): JobDefinition;
   names(): string[];
   queues(): string[];
+  /** The concurrency a queue's definitions ask for (their largest), if any. */
+  concurrencyOf(queue: string): number | undefined;
 }
 
 /** Fails at start-up on a duplicate definition, an undeclared name, or a declared job without a handler. */
@@ -32,5 +34,11 @@ export function createJobRegistry(definitions: JobDefinition[], declared: readon
     },
     names: () => [...byName.keys()],
     queues: () => [...new Set([...byName.values()].map((definition) => definition.queue ?? 'default'))],
+    concurrencyOf(queue) {
+      const asked = [...byName.values()]
+        .filter((definition) => (definition.queue ?? 'default') === queue)
+        .flatMap((definition) => definition.concurrency ?? []);
+      return asked.length > 0 ? Math.max(...asked) : undefined;
+    },
   };
 }

@@ -189,6 +189,7 @@ export function createJobSystem(deps: JobSystemDeps) {
       return driver.startConsuming(runner, {
         queues: options.queues ?? requireRegistry().queues(),
         concurrency: options.concurrency ?? deps.concurrency ?? 16,
+        concurrencyOf: (queue) => requireRegistry().concurrencyOf(queue),
       });
     },
 

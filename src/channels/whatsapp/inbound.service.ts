@@ -13,9 +13,19 @@ import type { AccountEvent, EventBus } from '../../realtime/event-bus.js';
 import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ParsedMessage } from './message-parser.js';
-import type { ChangeMetadata, InboundContact, InboundEvent } from './webhook-events.js';
+import type { InboundContact, InboundEvent } from './webhook-events.js';
 
 const KNOWN_STATUSES = new Set<MessageStatus>(['sent', 'delivered', 'read', 'played', 'failed']);
+
+export interface ApplyContext {
+  rawWebhookId: number;
+  eventKey: string;
+  receivedAt: Date;
+  /** wamids already stored (storedWamidKey), looked up once for a batch; absent: each message looks itself up. */
+  storedWamids?: ReadonlySet<string>;
+}
+
+export const storedWamidKey = (inboxId: number, wamid: string) => `${inboxId}:${wamid}`;
 
 /** Opens (or reopens) the conversation of a contact inbox for a message at `at`. */
 async function conversationFor(tx: TxContext, inbox: Inbox, contactId: number, contactInboxId: number, at: Date) {
@@ -71,88 +81,95 @@ export function createWhatsAppInboundService(deps: {
     );
   };
 
-  async function applyMessage(inbox: Inbox, contactInfo: InboundContact, message: ParsedMessage, receivedAt: Date) {
+  async function applyMessage(
+    tx: TxContext,
+    inbox: Inbox,
+    contactInfo: InboundContact,
+    message: ParsedMessage,
+    context: ApplyContext,
+  ) {
     if (!message.wamid) throw new Error('Message without an id');
-    const at = message.timestamp ?? receivedAt;
-    await inTransaction(deps.db, async (tx) => {
-      // A redelivered message is recognised before anything else changes.
-      if (await messagesRepo.findBySource(tx.trx, inbox.id, message.wamid)) return;
-      const { contact, contactInboxId, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo);
-      announceContact(tx, newContact, contact);
-      const { conversation, created } = await conversationFor(tx, inbox, contact.id, contactInboxId, at);
-      const isSystem = message.contentType === 'system';
-      const stored = await messagesRepo.insert(tx.trx, {
-        accountId: inbox.account_id,
-        inboxId: inbox.id,
-        conversationId: conversation.id,
-        messageType: isSystem ? 2 : 0,
-        contentType: message.contentType,
-        content: message.content,
-        contentAttributes: { ...message.contentAttributes, whatsapp_type: message.type },
-        status: 'received',
-        sourceId: message.wamid,
-        senderType: isSystem ? 'system' : 'contact',
-        senderId: isSystem ? null : contact.id,
-        inReplyToSourceId: message.replyToWamid,
-        sentAt: at,
-      });
-      if (!stored) return;
-      if (isSystem) await followNumberChange(tx.trx, inbox, contact.id, message);
-      const attachments = await messagesRepo.insertAttachments(
-        tx.trx,
-        message.attachments.map((attachment) => ({
-          accountId: inbox.account_id,
-          messageId: stored.id,
-          fileType: attachment.fileType,
-          externalMediaId: attachment.mediaId,
-          mimeType: attachment.mimeType,
-          fileName: attachment.fileName,
-          sha256: attachment.sha256,
-        })),
-      );
-      for (const attachment of attachments.filter((row) => row.status === 'pending')) {
-        await deps.jobs.enqueue(
-          'whatsapp.download_media',
-          { attachmentId: attachment.id },
-          { tx, key: `media:${attachment.id}`, accountId: inbox.account_id },
-        );
-      }
-      const recorded = isSystem
-        ? conversation
-        : await conversationsRepo.recordIncoming(tx.trx, conversation.id, at, contactInboxId);
-      // A conversation that opens (new or reopened) without an assignee goes to the next available agent.
-      const updated = isSystem ? recorded : await autoAssign(tx, inbox, recorded, deps.clock ?? systemClock);
-      await contactsRepo.update(tx.trx, inbox.account_id, contact.id, { last_activity_at: at });
-      const accountId = inbox.account_id;
-      publishAll(tx, inbox.id, [
-        ...(created
-          ? [{ accountId, name: 'conversation.created', data: { id: updated.id, display_id: updated.display_id } }]
-          : []),
-        ...(!created && updated.status !== conversation.status
-          ? [
-              {
-                accountId,
-                name: 'conversation.status_changed',
-                data: { id: updated.id, display_id: updated.display_id, status: updated.status },
-              },
-            ]
-          : []),
-        ...(!created && updated.assignee_id !== recorded.assignee_id
-          ? [
-              {
-                accountId,
-                name: 'conversation.updated',
-                data: { id: updated.id, display_id: updated.display_id, assignee_id: updated.assignee_id },
-              },
-            ]
-          : []),
-        {
-          accountId,
-          name: 'message.created',
-          data: { id: stored.id, conversation_id: updated.id, display_id: updated.display_id },
-        },
-      ]);
+    const at = message.timestamp ?? context.receivedAt;
+    // A redelivered message is recognised before anything else changes.
+    if (await alreadyStored(tx, inbox, message.wamid, context)) return;
+    const { contact, contactInboxId, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo);
+    announceContact(tx, newContact, contact);
+    const { conversation, created } = await conversationFor(tx, inbox, contact.id, contactInboxId, at);
+    const isSystem = message.contentType === 'system';
+    const stored = await messagesRepo.insert(tx.trx, {
+      accountId: inbox.account_id,
+      inboxId: inbox.id,
+      conversationId: conversation.id,
+      messageType: isSystem ? 2 : 0,
+      contentType: message.contentType,
+      content: message.content,
+      contentAttributes: { ...message.contentAttributes, whatsapp_type: message.type },
+      status: 'received',
+      sourceId: message.wamid,
+      senderType: isSystem ? 'system' : 'contact',
+      senderId: isSystem ? null : contact.id,
+      inReplyToSourceId: message.replyToWamid,
+      sentAt: at,
     });
+    if (!stored) return;
+    if (isSystem) await followNumberChange(tx.trx, inbox, contact.id, message);
+    const attachments = await messagesRepo.insertAttachments(
+      tx.trx,
+      message.attachments.map((attachment) => ({
+        accountId: inbox.account_id,
+        messageId: stored.id,
+        fileType: attachment.fileType,
+        externalMediaId: attachment.mediaId,
+        mimeType: attachment.mimeType,
+        fileName: attachment.fileName,
+        sha256: attachment.sha256,
+      })),
+    );
+    for (const attachment of attachments.filter((row) => row.status === 'pending')) {
+      await deps.jobs.enqueue(
+        'whatsapp.download_media',
+        { attachmentId: attachment.id },
+        { tx, key: `media:${attachment.id}`, accountId: inbox.account_id },
+      );
+    }
+    const recorded = isSystem
+      ? conversation
+      : await conversationsRepo.recordIncoming(tx.trx, conversation.id, at, contactInboxId, {
+          accountId: inbox.account_id,
+          id: contact.id,
+        });
+    // A conversation that opens (new or reopened) without an assignee goes to the next available agent.
+    const updated = isSystem ? recorded : await autoAssign(tx, inbox, recorded, deps.clock ?? systemClock);
+    if (isSystem) await contactsRepo.update(tx.trx, inbox.account_id, contact.id, { last_activity_at: at });
+    const accountId = inbox.account_id;
+    publishAll(tx, inbox.id, [
+      ...(created
+        ? [{ accountId, name: 'conversation.created', data: { id: updated.id, display_id: updated.display_id } }]
+        : []),
+      ...(!created && updated.status !== conversation.status
+        ? [
+            {
+              accountId,
+              name: 'conversation.status_changed',
+              data: { id: updated.id, display_id: updated.display_id, status: updated.status },
+            },
+          ]
+        : []),
+      ...(!created && updated.assignee_id !== recorded.assignee_id
+        ? [
+            {
+              accountId,
+              name: 'conversation.updated',
+              data: { id: updated.id, display_id: updated.display_id, assignee_id: updated.assignee_id },
+            },
+          ]
+        : []),
+      {
+        accountId,
+        name: 'message.created',
+        data: { id: stored.id, conversation_id: updated.id, display_id: updated.display_id },
+      },
+    ]);
   }
 
   // "User A changed from X to Y": later messages from Y belong to the same contact.
@@ -167,7 +184,12 @@ export function createWhatsAppInboundService(deps: {
     });
   }
 
-  async function applyStatus(inbox: Inbox, event: Extract<InboundEvent, { kind: 'status' }>, receivedAt: Date) {
+  async function applyStatus(
+    tx: TxContext,
+    inbox: Inbox,
+    event: Extract<InboundEvent, { kind: 'status' }>,
+    receivedAt: Date,
+  ) {
     const status = event.status as MessageStatus;
     if (!KNOWN_STATUSES.has(status)) {
       deps.logger.info({ status: event.status, wamid: event.wamid }, 'Ignoring an unknown WhatsApp status');
@@ -181,176 +203,172 @@ export function createWhatsAppInboundService(deps: {
       errorTitle: error?.title ?? error?.message ?? null,
       errorDetails: error?.error_data?.details ?? null,
     };
-    await inTransaction(deps.db, async (tx) => {
-      const updated = await messagesRepo.advanceStatus(tx.trx, inbox.id, event.wamid, change);
-      if (updated) {
-        publishAll(tx, inbox.id, [
-          {
-            accountId: inbox.account_id,
-            name: 'message.updated',
-            data: { id: updated.id, conversation_id: updated.conversation_id, status: updated.status },
-          },
-        ]);
-        return;
-      }
-      // Unknown message: keep the status until the message appears (e.g. the send job not finished yet).
-      if (!(await messagesRepo.findBySource(tx.trx, inbox.id, event.wamid))) {
-        await messagesRepo.addPendingStatus(tx.trx, {
-          inboxId: inbox.id,
-          sourceId: event.wamid,
-          change,
-          payload: event.raw,
-        });
-      }
-    });
-  }
-
-  async function applyReaction(inbox: Inbox, event: Extract<InboundEvent, { kind: 'reaction' }>, receivedAt: Date) {
-    await inTransaction(deps.db, async (tx) => {
-      const { contact, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, event.contact);
-      announceContact(tx, newContact, contact);
-      await messagesRepo.setReaction(tx.trx, {
-        accountId: inbox.account_id,
-        inboxId: inbox.id,
-        targetSourceId: event.targetWamid,
-        reactorType: 'contact',
-        reactorId: contact.id,
-        emoji: event.emoji,
-        at: event.at ?? receivedAt,
-      });
-      const target = await messagesRepo.findBySource(tx.trx, inbox.id, event.targetWamid);
-      if (target) {
-        publishAll(tx, inbox.id, [
-          {
-            accountId: inbox.account_id,
-            name: 'message.updated',
-            data: { id: target.id, conversation_id: target.conversation_id },
-          },
-        ]);
-      }
-    });
-  }
-
-  async function applyRevokeOrEdit(inbox: Inbox, event: Extract<InboundEvent, { kind: 'revoke' | 'edit' }>) {
-    await inTransaction(deps.db, async (tx) => {
-      const target = await messagesRepo.findBySource(tx.trx, inbox.id, event.targetWamid);
-      if (!target) {
-        deps.logger.info({ target: event.targetWamid, kind: event.kind }, 'Revoke/edit for a message we do not have');
-        return;
-      }
-      const attributes = target.content_attributes as Record<string, unknown>;
-      const updated =
-        event.kind === 'revoke'
-          ? await messagesRepo.updateContent(tx.trx, target.id, {
-              contentAttributes: { ...attributes, deleted: true, revoked_at: new Date().toISOString() },
-              deleted: true,
-            })
-          : await messagesRepo.updateContent(tx.trx, target.id, {
-              content: event.edited.content,
-              contentAttributes: {
-                ...attributes,
-                edited: true,
-                previous_contents: [...((attributes.previous_contents as unknown[]) ?? []), target.content],
-              },
-            });
+    const updated = await messagesRepo.advanceStatus(tx.trx, inbox.id, event.wamid, change);
+    if (updated) {
       publishAll(tx, inbox.id, [
         {
           accountId: inbox.account_id,
           name: 'message.updated',
-          data: { id: updated.id, conversation_id: updated.conversation_id },
+          data: { id: updated.id, conversation_id: updated.conversation_id, status: updated.status },
         },
       ]);
-    });
+      return;
+    }
+    // Unknown message: keep the status until the message appears (e.g. the send job not finished yet).
+    if (!(await messagesRepo.findBySource(tx.trx, inbox.id, event.wamid))) {
+      await messagesRepo.addPendingStatus(tx.trx, {
+        inboxId: inbox.id,
+        sourceId: event.wamid,
+        change,
+        payload: event.raw,
+      });
+    }
   }
 
-  async function applyEcho(inbox: Inbox, event: Extract<InboundEvent, { kind: 'echo' }>, receivedAt: Date) {
-    // A message the business sent from the WhatsApp Business app (coexistence): shown as outgoing.
-    const at = event.message.timestamp ?? receivedAt;
-    await inTransaction(deps.db, async (tx) => {
-      if (await messagesRepo.findBySource(tx.trx, inbox.id, event.message.wamid)) return;
-      const contactInfo = { waId: event.to, userId: event.toUserId, parentUserId: null, profileName: null };
-      const { contact, contactInboxId, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo);
-      announceContact(tx, newContact, contact);
-      const { conversation } = await conversationFor(tx, inbox, contact.id, contactInboxId, at);
-      const stored = await messagesRepo.insert(tx.trx, {
-        accountId: inbox.account_id,
-        inboxId: inbox.id,
-        conversationId: conversation.id,
-        messageType: 1,
-        contentType: event.message.contentType,
-        content: event.message.content,
-        contentAttributes: { ...event.message.contentAttributes, external_echo: true },
-        status: 'sent',
-        sourceId: event.message.wamid,
-        senderType: null,
-        senderId: null,
-        inReplyToSourceId: event.message.replyToWamid,
-        sentAt: at,
-      });
-      if (!stored) return;
-      for (const change of await messagesRepo.takePendingStatuses(tx.trx, inbox.id, event.message.wamid)) {
-        await messagesRepo.advanceStatus(tx.trx, inbox.id, event.message.wamid, change);
-      }
-      await conversationsRepo.recordOutgoing(tx.trx, conversation.id, at, false);
+  async function applyReaction(
+    tx: TxContext,
+    inbox: Inbox,
+    event: Extract<InboundEvent, { kind: 'reaction' }>,
+    receivedAt: Date,
+  ) {
+    const { contact, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, event.contact);
+    announceContact(tx, newContact, contact);
+    await messagesRepo.setReaction(tx.trx, {
+      accountId: inbox.account_id,
+      inboxId: inbox.id,
+      targetSourceId: event.targetWamid,
+      reactorType: 'contact',
+      reactorId: contact.id,
+      emoji: event.emoji,
+      at: event.at ?? receivedAt,
+    });
+    const target = await messagesRepo.findBySource(tx.trx, inbox.id, event.targetWamid);
+    if (target) {
       publishAll(tx, inbox.id, [
         {
           accountId: inbox.account_id,
-          name: 'message.created',
-          data: { id: stored.id, conversation_id: conversation.id },
+          name: 'message.updated',
+          data: { id: target.id, conversation_id: target.conversation_id },
         },
       ]);
-    });
+    }
   }
 
-  return {
-    /** Applies one event to the inbox it belongs to; returns false when no inbox owns its number. */
-    async apply(
-      event: InboundEvent,
-      context: { rawWebhookId: number; eventKey: string; receivedAt: Date; fallbackInbox: Inbox | null },
-    ) {
-      const inbox = await inboxFor(event.metadata, context.fallbackInbox);
-      if (!inbox) return false;
-      // Someone we cannot identify (neither wa_id nor user id): kept as an event, not retried forever.
-      if ((event.kind === 'message' || event.kind === 'reaction') && !event.contact.waId && !event.contact.userId) {
-        await recordEvent(inbox, context, 'unidentified_sender', { event });
-        return true;
-      }
-      if (event.kind === 'message' && !event.message.wamid) {
-        await recordEvent(inbox, context, 'message_without_id', { event });
-        return true;
-      }
-      switch (event.kind) {
-        case 'message':
-          await applyMessage(inbox, event.contact, event.message, context.receivedAt);
-          break;
-        case 'status':
-          await applyStatus(inbox, event, context.receivedAt);
-          break;
-        case 'reaction':
-          await applyReaction(inbox, event, context.receivedAt);
-          break;
-        case 'revoke':
-        case 'edit':
-          await applyRevokeOrEdit(inbox, event);
-          break;
-        case 'echo':
-          await applyEcho(inbox, event, context.receivedAt);
-          break;
-        case 'channel_event':
-          await recordEvent(inbox, context, event.eventKind, event.payload);
-          break;
-      }
-      return true;
-    },
-  };
+  async function applyRevokeOrEdit(
+    tx: TxContext,
+    inbox: Inbox,
+    event: Extract<InboundEvent, { kind: 'revoke' | 'edit' }>,
+  ) {
+    const target = await messagesRepo.findBySource(tx.trx, inbox.id, event.targetWamid);
+    if (!target) {
+      deps.logger.info({ target: event.targetWamid, kind: event.kind }, 'Revoke/edit for a message we do not have');
+      return;
+    }
+    const attributes = target.content_attributes as Record<string, unknown>;
+    const updated =
+      event.kind === 'revoke'
+        ? await messagesRepo.updateContent(tx.trx, target.id, {
+            contentAttributes: { ...attributes, deleted: true, revoked_at: new Date().toISOString() },
+            deleted: true,
+          })
+        : await messagesRepo.updateContent(tx.trx, target.id, {
+            content: event.edited.content,
+            contentAttributes: {
+              ...attributes,
+              edited: true,
+              previous_contents: [...((attributes.previous_contents as unknown[]) ?? []), target.content],
+            },
+          });
+    publishAll(tx, inbox.id, [
+      {
+        accountId: inbox.account_id,
+        name: 'message.updated',
+        data: { id: updated.id, conversation_id: updated.conversation_id },
+      },
+    ]);
+  }
+
+  async function applyEcho(
+    tx: TxContext,
+    inbox: Inbox,
+    event: Extract<InboundEvent, { kind: 'echo' }>,
+    context: ApplyContext,
+  ) {
+    // A message the business sent from the WhatsApp Business app (coexistence): shown as outgoing.
+    const at = event.message.timestamp ?? context.receivedAt;
+    if (await alreadyStored(tx, inbox, event.message.wamid, context)) return;
+    const contactInfo = { waId: event.to, userId: event.toUserId, parentUserId: null, profileName: null };
+    const { contact, contactInboxId, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo);
+    announceContact(tx, newContact, contact);
+    const { conversation } = await conversationFor(tx, inbox, contact.id, contactInboxId, at);
+    const stored = await messagesRepo.insert(tx.trx, {
+      accountId: inbox.account_id,
+      inboxId: inbox.id,
+      conversationId: conversation.id,
+      messageType: 1,
+      contentType: event.message.contentType,
+      content: event.message.content,
+      contentAttributes: { ...event.message.contentAttributes, external_echo: true },
+      status: 'sent',
+      sourceId: event.message.wamid,
+      senderType: null,
+      senderId: null,
+      inReplyToSourceId: event.message.replyToWamid,
+      sentAt: at,
+    });
+    if (!stored) return;
+    for (const change of await messagesRepo.takePendingStatuses(tx.trx, inbox.id, event.message.wamid)) {
+      await messagesRepo.advanceStatus(tx.trx, inbox.id, event.message.wamid, change);
+    }
+    await conversationsRepo.recordOutgoing(tx.trx, conversation.id, at, false);
+    publishAll(tx, inbox.id, [
+      {
+        accountId: inbox.account_id,
+        name: 'message.created',
+        data: { id: stored.id, conversation_id: conversation.id },
+      },
+    ]);
+  }
+
+  /** Applies one event to its inbox inside the caller's transaction. */
+  async function applyIn(tx: TxContext, inbox: Inbox, event: InboundEvent, context: ApplyContext): Promise<void> {
+    // Someone we cannot identify (neither wa_id nor user id): kept as an event, not retried forever.
+    if ((event.kind === 'message' || event.kind === 'reaction') && !event.contact.waId && !event.contact.userId) {
+      return recordEvent(tx, inbox, context, 'unidentified_sender', { event });
+    }
+    if (event.kind === 'message' && !event.message.wamid) {
+      return recordEvent(tx, inbox, context, 'message_without_id', { event });
+    }
+    switch (event.kind) {
+      case 'message':
+        return applyMessage(tx, inbox, event.contact, event.message, context);
+      case 'status':
+        return applyStatus(tx, inbox, event, context.receivedAt);
+      case 'reaction':
+        return applyReaction(tx, inbox, event, context.receivedAt);
+      case 'revoke':
+      case 'edit':
+        return applyRevokeOrEdit(tx, inbox, event);
+      case 'echo':
+        return applyEcho(tx, inbox, event, context);
+      case 'channel_event':
+        return recordEvent(tx, inbox, context, event.eventKind, event.payload);
+    }
+  }
+
+  async function alreadyStored(tx: TxContext, inbox: Inbox, wamid: string, context: ApplyContext) {
+    if (context.storedWamids) return context.storedWamids.has(storedWamidKey(inbox.id, wamid));
+    return (await messagesRepo.findBySource(tx.trx, inbox.id, wamid)) !== undefined;
+  }
 
   async function recordEvent(
+    tx: TxContext,
     inbox: Inbox,
     context: { rawWebhookId: number; eventKey: string },
     kind: string,
     payload: Record<string, unknown>,
   ) {
-    await deps.db
+    await tx.trx
       .insertInto('channel_events')
       .values({
         account_id: inbox.account_id,
@@ -364,13 +382,32 @@ export function createWhatsAppInboundService(deps: {
       .execute();
   }
 
-  async function inboxFor(metadata: ChangeMetadata, fallback: Inbox | null): Promise<Inbox | null> {
-    if (metadata.phoneNumberId) {
-      const inbox = await deps.inboxes.findByPhoneNumberId(metadata.phoneNumberId);
-      if (inbox) return inbox;
-    }
-    return fallback;
+  /** The inboxes these numbers route to (null: no inbox owns it); looked up before a transaction opens. */
+  async function inboxesByPhoneNumberId(phoneNumberIds: Iterable<string>): Promise<Map<string, Inbox | null>> {
+    const distinct = [...new Set(phoneNumberIds)];
+    const found = await Promise.all(distinct.map((id) => deps.inboxes.findByPhoneNumberId(id)));
+    return new Map(distinct.map((id, index) => [id, found[index] ?? null]));
   }
+
+  return {
+    applyIn,
+    inboxesByPhoneNumberId,
+
+    /** The inbox an event belongs to: its number's, else the one the webhook came in for. */
+    inboxOf(event: InboundEvent, byPhoneNumberId: ReadonlyMap<string, Inbox | null>, fallback: Inbox | null) {
+      const phoneNumberId = event.metadata.phoneNumberId;
+      return (phoneNumberId ? byPhoneNumberId.get(phoneNumberId) : null) ?? fallback;
+    },
+
+    /** Applies one event in a transaction of its own; returns false when no inbox owns its number. */
+    async apply(event: InboundEvent, context: ApplyContext & { fallbackInbox: Inbox | null }): Promise<boolean> {
+      const byNumber = await inboxesByPhoneNumberId(event.metadata.phoneNumberId ? [event.metadata.phoneNumberId] : []);
+      const inbox = this.inboxOf(event, byNumber, context.fallbackInbox);
+      if (!inbox) return false;
+      await inTransaction(deps.db, (tx) => applyIn(tx, inbox, event, context));
+      return true;
+    },
+  };
 }
 
 export type WhatsAppInboundService = ReturnType<typeof createWhatsAppInboundService>;

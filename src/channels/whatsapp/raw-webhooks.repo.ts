@@ -63,7 +63,12 @@ export const rawWebhooksRepo = {
     return db.selectFrom('raw_webhooks').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
-  async markProcessed(db: Db, ids: number[], error: string | null): Promise<void> {
+  async findMany(db: Kysely<Database>, ids: number[]) {
+    if (ids.length === 0) return [];
+    return db.selectFrom('raw_webhooks').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  },
+
+  async markProcessed(db: Kysely<Database>, ids: number[], error: string | null): Promise<void> {
     if (ids.length === 0) return;
     await db.updateTable('raw_webhooks').set({ processed_at: sql`now()`, error }).where('id', 'in', ids).execute();
   },

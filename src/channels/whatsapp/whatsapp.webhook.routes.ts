@@ -7,11 +7,11 @@ import { errorResponses } from '../../http/schemas.js';
 import { openCredentials } from '../../inbox/inbox-credentials.js';
 import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
 import type { JobSystem } from '../../jobs/job-system.js';
-import { createBatcher } from '../../shared/batcher.js';
 import type { SecretBox } from '../../shared/crypto.js';
 import { safeEqual, sha256Hex } from '../../shared/crypto.js';
 import { AppError } from '../../shared/errors.js';
 import { withoutNul } from '../../shared/text.js';
+import { createInboxLookup } from './inbox-lookup.js';
 import { phoneNumbersIn, WebhookEnvelopeSchema } from './webhook-envelope.js';
 import { createWebhookIntake } from './webhook-intake.js';
 import { verifyHubSignature } from './webhook-signature.js';
@@ -38,16 +38,8 @@ export async function whatsappWebhookRoutes(
 ) {
   const unroutableLogged = new Set<string>();
   const intake = createWebhookIntake(deps);
-  // Deliveries read in the same turn of the event loop share one lookup per number (usually one query
-  // for all of them), instead of each waiting for a pool connection of its own.
-  const inboxByPhoneNumberId = createBatcher<string, Inbox | null>({
-    flush: async (ids) => {
-      const distinct = [...new Set(ids)];
-      const found = await Promise.all(distinct.map((id) => deps.inboxes.findByPhoneNumberId(id)));
-      return new Map(distinct.map((id, index) => [id, found[index] ?? null]));
-    },
-    fallback: null,
-  });
+  // Every delivery needs its inbox: remembered for a few seconds instead of one query each.
+  const inboxByPhoneNumberId = createInboxLookup({ load: (id) => deps.inboxes.findByPhoneNumberId(id) });
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   // Signatures are computed over the exact bytes: keep the body as a Buffer in this scope.
@@ -98,16 +90,33 @@ export async function whatsappWebhookRoutes(
     const envelope = WebhookEnvelopeSchema.safeParse(json);
     const numbers = envelope.success ? phoneNumbersIn(envelope.data) : [];
     const scoped = await pathInbox(request);
-    let inbox: Inbox | null = scoped ?? null;
-    for (const number of numbers) {
-      if (inbox) break;
-      inbox = await inboxByPhoneNumberId.load(number.phoneNumberId);
-    }
+    const signature = request.headers['x-hub-signature-256'] as string | undefined;
+    const routeTo = async () => {
+      let found: Inbox | null = scoped ?? null;
+      for (const number of numbers) {
+        if (found) break;
+        found = await inboxByPhoneNumberId.get(number.phoneNumberId);
+      }
+      return found;
+    };
     // The secret of the inbox it is for; a payload for an unknown number must still be signed by one of ours.
-    const secrets = (inbox ? [inbox] : await deps.inboxes.listWhatsApp())
-      .map((candidate) => credentialsOf(candidate)?.app_secret)
-      .filter((secret): secret is string => Boolean(secret));
-    if (!verifyHubSignature(body, request.headers['x-hub-signature-256'] as string | undefined, secrets)) {
+    const signedFor = async (candidate: Inbox | null) =>
+      verifyHubSignature(
+        body,
+        signature,
+        (candidate ? [candidate] : await deps.inboxes.listWhatsApp())
+          .map((one) => credentialsOf(one)?.app_secret)
+          .filter((secret): secret is string => Boolean(secret)),
+      );
+    let inbox = await routeTo();
+    let signed = await signedFor(inbox);
+    if (!signed && inbox && !scoped) {
+      // The remembered inbox may be a few seconds old (its secret or number just changed): look again.
+      for (const number of numbers) inboxByPhoneNumberId.forget(number.phoneNumberId);
+      inbox = await routeTo();
+      signed = await signedFor(inbox);
+    }
+    if (!signed) {
       throw new AppError('unauthorized', 'Assinatura X-Hub-Signature-256 ausente ou inválida.');
     }
     if (json === undefined) throw new AppError('invalid_json', 'O corpo do webhook não é um JSON válido.');
@@ -153,6 +162,8 @@ export async function whatsappWebhookRoutes(
       handler: handshake,
     });
     api.post(url, {
+      // Meta may send thousands a second: no "incoming request"/"request completed" lines at the default level.
+      logLevel: 'warn',
       schema: {
         ...schema,
         summary: 'Receber eventos da WhatsApp Cloud API (assinados com X-Hub-Signature-256)',

@@ -93,7 +93,7 @@ export function createBullmqDriver(deps: {
           {
             connection: deps.workerConnection(),
             prefix: deps.prefix,
-            concurrency: options.concurrency,
+            concurrency: options.concurrencyOf?.(queueName) ?? options.concurrency,
             removeOnComplete: { count: 0 },
             removeOnFail: { count: 0 },
           },

@@ -14,7 +14,11 @@ export interface JobDriver {
   /** Lost pushes must be repeated by the sweeper (a remote queue can lose them; the local one reads the table). */
   readonly repushStale: boolean;
   push(refs: QueuedRef[]): Promise<void>;
-  startConsuming(consumer: JobConsumer, options: { queues: string[]; concurrency: number }): Promise<void>;
+  /** `concurrencyOf` overrides `concurrency` per queue where the driver runs queues apart (BullMQ). */
+  startConsuming(
+    consumer: JobConsumer,
+    options: { queues: string[]; concurrency: number; concurrencyOf?: (queue: string) => number | undefined },
+  ): Promise<void>;
   /** Stops taking new jobs; resolves once nothing more will be started. */
   stopConsuming(): Promise<void>;
   close(): Promise<void>;
