@@ -713,18 +713,20 @@ describe('export and realtime', () => {
     expect(lines).toHaveLength(3);
   });
 
-  it('keeps the realtime stream on GET /events for clients asking for text/event-stream', async () => {
+  it('serves the calendar on GET /events whatever the client accepts; the realtime stream lives on /realtime', async () => {
     const address = await t.app.server.listen({ port: 0, host: '127.0.0.1' });
+    const calendar = await fetch(`${address}/api/v1/accounts/1/events?per_page=1`, {
+      headers: { ...admin.tokenHeaders, accept: 'text/event-stream, application/json' },
+    });
+    expect(calendar.headers.get('content-type')).toContain('application/json');
+    expect(await calendar.json()).toMatchObject({ meta: { current_page: 1 } });
     const controller = new AbortController();
-    const stream = await fetch(`${address}/api/v1/accounts/1/events`, {
+    const stream = await fetch(`${address}/api/v1/accounts/1/realtime`, {
       headers: { ...admin.tokenHeaders, accept: 'text/event-stream' },
       signal: controller.signal,
     });
     expect(stream.headers.get('content-type')).toContain('text/event-stream');
     controller.abort();
-    const calendar = await fetch(`${address}/api/v1/accounts/1/events?per_page=1`, { headers: admin.tokenHeaders });
-    expect(calendar.headers.get('content-type')).toContain('application/json');
-    expect(await calendar.json()).toMatchObject({ meta: { current_page: 1 } });
   });
 
   it('documents the calendar, booking and assignment routes in OpenAPI', async () => {
