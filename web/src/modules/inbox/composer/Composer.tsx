@@ -8,6 +8,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import { flushSync } from 'react-dom';
 import { useI18n, useModuleMessages } from '../../../shared/i18n';
 import { type Conversation, type Message, sendMessage } from '../inbox.api';
 import { AttachmentChips, UploadProgress } from './AttachmentChips';
@@ -135,7 +136,9 @@ export function Composer(props: ComposerProps) {
                 accountId,
                 conversation.id,
                 { content, private: isPrivate, inReplyTo, files: chosen },
-                (percent) => setUpload({ names, percent }),
+                // 100% is painted at once: the answer can follow the last byte before React would render it.
+                (percent) =>
+                  percent === 100 ? flushSync(() => setUpload({ names, percent })) : setUpload({ names, percent }),
               ).finally(() => setUpload(null));
             }
           : () =>

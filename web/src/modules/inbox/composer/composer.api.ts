@@ -73,6 +73,9 @@ export function uploadMessage(
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable && event.total > 0) onProgress(Math.round((event.loaded / event.total) * 100));
     };
+    // Every byte sent: the bar shows 100% while the server stores the files (a small file may send no
+    // progress event at all before this one).
+    xhr.upload.onload = () => onProgress(100);
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress(100);
