@@ -12,7 +12,7 @@
  * REDIS_URL defaults to redis://127.0.0.1:6379.
  */
 import { cpSync, rmSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Queue, Worker } from 'bullmq';
@@ -36,12 +36,11 @@ import {
   killChildren,
   median,
   print,
-  printTable,
   REDIS_URL,
   RUN_ID,
   record,
-  rows,
   rssMb,
+  runSections,
   type Server,
   scratchDir,
   sleep,
@@ -496,45 +495,7 @@ async function main(): Promise<number> {
   const safeUrl = new URL(DATABASE_URL);
   safeUrl.password = '';
   print(`PostgreSQL ${safeUrl.host} (scratch databases santana_bench_${RUN_ID}*), Redis prefix ${REDIS_PREFIX}`);
-  const [load1 = 0] = loadavg();
-  if (load1 > cpu.length / 2) {
-    print(
-      `Note: the machine is busy (load average ${load1.toFixed(1)} on ${cpu.length} CPUs); figures will be pessimistic.`,
-    );
-  }
-
-  const onSignal = () => {
-    print('\nInterrupted; cleaning up.');
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
-  const startedAt = performance.now();
-  let failed = 0;
-  try {
-    for (const [name, run] of Object.entries(SECTIONS)) {
-      if (wanted.length > 0 && !wanted.includes(name)) continue;
-      try {
-        await run();
-      } catch (error) {
-        failed++;
-        print(`  ! ${name} could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        record({ figure: `${name} section`, value: 'error (see above)', target: '', ok: false });
-      }
-    }
-  } finally {
-    await cleanup();
-  }
-
-  print(`\nResults (${fmtMs(performance.now() - startedAt)} in all)\n`);
-  printTable();
-  const missed = rows.filter((row) => row.ok === false).length;
-  print(
-    `\n${missed === 0 ? 'Every target met.' : `${missed} target(s) missed.`} ` +
-      'Figures depend on the machine; a benchmark does not fail on a slow one.',
-  );
-  return failed > 0 ? 1 : 0;
+  return runSections(SECTIONS, wanted, cleanup);
 }
 
 // Exit explicitly: a client library's lingering socket or timer must not keep a finished run alive.

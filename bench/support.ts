@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -337,4 +337,54 @@ export function printTable(): void {
   print(line(headers));
   print(widths.map((width) => '-'.repeat(width)).join('  '));
   for (const cells of body) print(line(cells));
+}
+
+/**
+ * Runs the chosen sections (all when none is named) with cleanup on success, failure or Ctrl-C, then
+ * prints the results table. A section that throws is reported and counted; slow figures never fail a run.
+ */
+export async function runSections(
+  sections: Record<string, () => Promise<void>>,
+  wanted: string[],
+  cleanup: () => Promise<void>,
+): Promise<number> {
+  const cpu = cpus();
+  const [load1 = 0] = loadavg();
+  if (load1 > cpu.length / 2) {
+    print(
+      `Note: the machine is busy (load average ${load1.toFixed(1)} on ${cpu.length} CPUs); figures will be pessimistic.`,
+    );
+  }
+  const onSignal = () => {
+    print('\nInterrupted; cleaning up.');
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const startedAt = performance.now();
+  let failed = 0;
+  try {
+    for (const [name, run] of Object.entries(sections)) {
+      if (wanted.length > 0 && !wanted.includes(name)) continue;
+      try {
+        await run();
+      } catch (error) {
+        failed++;
+        print(`  ! ${name} could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        record({ figure: `${name} section`, value: 'error (see above)', target: '', ok: false });
+      }
+    }
+  } finally {
+    await cleanup();
+  }
+
+  print(`\nResults (${fmtMs(performance.now() - startedAt)} in all)\n`);
+  printTable();
+  const missed = rows.filter((row) => row.ok === false).length;
+  print(
+    `\n${missed === 0 ? 'Every target met.' : `${missed} target(s) missed.`} ` +
+      'Figures depend on the machine; a benchmark does not fail on a slow one.',
+  );
+  return failed > 0 ? 1 : 0;
 }

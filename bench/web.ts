@@ -18,7 +18,7 @@
  */
 import { execSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { type DatabaseHandle, openDatabase, openPglite } from '../src/db/client.js';
 import { createLogger } from '../src/shared/logger.js';
@@ -31,11 +31,10 @@ import {
   killChildren,
   median,
   print,
-  printTable,
   ROOT,
   RUN_ID,
   record,
-  rows,
+  runSections,
   type Server,
   scratchDir,
   startSantana,
@@ -244,44 +243,7 @@ async function main(): Promise<number> {
     `Santana web benchmark — node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, ` +
       `${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, /usr/bin/chromium headless, ${VIEWPORT.width}×${VIEWPORT.height}`,
   );
-  const [load1 = 0] = loadavg();
-  if (load1 > cpu.length / 2) {
-    print(
-      `Note: the machine is busy (load average ${load1.toFixed(1)} on ${cpu.length} CPUs); figures will be pessimistic.`,
-    );
-  }
-  const onSignal = () => {
-    print('\nInterrupted; cleaning up.');
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
-  const startedAt = performance.now();
-  let failed = 0;
-  try {
-    for (const [name, run] of Object.entries(SECTIONS)) {
-      if (wanted.length > 0 && !wanted.includes(name)) continue;
-      try {
-        await run();
-      } catch (error) {
-        failed++;
-        print(`  ! ${name} could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        record({ figure: `${name} section`, value: 'error (see above)', target: '', ok: false });
-      }
-    }
-  } finally {
-    await cleanup();
-  }
-
-  print(`\nResults (${fmtMs(performance.now() - startedAt)} in all)\n`);
-  printTable();
-  const missed = rows.filter((row) => row.ok === false).length;
-  print(
-    `\n${missed === 0 ? 'Every target met.' : `${missed} target(s) missed.`} ` +
-      'Figures depend on the machine; a benchmark does not fail on a slow one.',
-  );
-  return failed > 0 ? 1 : 0;
+  return runSections(SECTIONS, wanted, cleanup);
 }
 
 // Exit explicitly: a client library's lingering socket or timer must not keep a finished run alive.
