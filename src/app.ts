@@ -9,6 +9,7 @@ import { ensureFirstAdministrator } from './accounts/bootstrap.js';
 import { createCredentialsRepo } from './accounts/credentials.repo.js';
 import { createSignInThrottle } from './accounts/sign-in-throttle.js';
 import { createUsersRepo } from './accounts/users.repo.js';
+import { createBusinessEvents } from './automation/business-events.js';
 import { createDeliverWebhookJob, type WebhookDeliverySettings } from './automation/webhooks/deliver-webhook.job.js';
 import { createWebhookDispatcher } from './automation/webhooks/webhook-dispatcher.js';
 import { createWebhookPayloads } from './automation/webhooks/webhook-payloads.js';
@@ -153,6 +154,10 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       : null,
   });
 
+  // Durable reactions to business changes (notification rules, dispatch, automation): listeners
+  // register below, each change records a job per interested listener in its own transaction.
+  const businessEvents = createBusinessEvents({ jobs, clock });
+
   // WhatsApp channel: inboxes, Graph API, media, inbound processing.
   const graph = createGraphClient({ timeoutMs: options.graphTimeoutMs });
   const targets = createWhatsAppTargets({
@@ -161,7 +166,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     graphVersion: config.whatsapp.graphVersion,
   });
   const mediaStorage = createLocalMediaStorage(path.join(config.dataDir, 'media'));
-  const inbound = createWhatsAppInboundService({ db, inboxes, jobs, events, logger, clock });
+  const inbound = createWhatsAppInboundService({ db, inboxes, jobs, events, logger, clock, businessEvents });
 
   // Per-key send budgets (e.g. 80/s per WhatsApp number), shared across processes through Redis.
   const rateLimiter = createRateLimiter(
@@ -182,8 +187,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const cannedResponses = createCannedResponsesService({ cannedResponses: createCannedResponsesRepo(db) });
   const webhooks = createWebhooksService({ db, box, jobs, audit });
   // CRM: events booked for clients and the providers staffing them.
-  const crmEvents = createEventsService({ db, audit, events, timeZone: config.timezone });
-  const crmAssignments = createAssignmentsService({ db, audit, events, timeZone: config.timezone });
+  const crmEvents = createEventsService({ db, audit, events, businessEvents, timeZone: config.timezone });
+  const crmAssignments = createAssignmentsService({ db, audit, events, businessEvents, timeZone: config.timezone });
   // CRM: pipeline stages, deals, activities, notes and the contact timeline.
   const crmPipeline = createPipelineServices({ db, audit, clock });
   // CRM: service types, and clients and providers (profiles on contacts).
@@ -215,6 +220,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   jobs.setRegistry(
     createJobRegistry([
       systemProbeJob,
+      businessEvents.job,
       createProcessWebhookJob({ db, inboxes, inbound }),
       createDownloadMediaJob({ db, graph, targets, storage: mediaStorage, events }),
       createSendMessageJob({ db, inboxes, graph, targets, rateLimiter, events, storage: mediaStorage, jobs }),

@@ -15,6 +15,8 @@ export interface AccountsTable {
   name: string;
   locale: Generated<string>;
   last_conversation_display_id: Generated<number>;
+  /** {quiet_hours?: {enabled, start: "HH:mm", end: "HH:mm"}} */
+  notification_settings: Generated<Json<Record<string, unknown>>>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -127,6 +129,13 @@ export interface InboxesTable {
   enable_auto_assignment: Generated<boolean>;
   templates_synced_at: NullableTimestamp;
   templates_sync_error: string | null;
+  working_hours_enabled: Generated<boolean>;
+  working_hours: Generated<Json<unknown[]>>;
+  out_of_office_message: string | null;
+  timezone: string | null;
+  greeting_enabled: Generated<boolean>;
+  greeting_message: string | null;
+  greeting_menu: Generated<Json<unknown[]>>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -462,6 +471,9 @@ export interface AssignmentsTable {
   offered_at: NullableTimestamp;
   responded_at: NullableTimestamp;
   expires_at: NullableTimestamp;
+  dispatch_id: number | null;
+  offer_token: string | null;
+  response_source: string | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -537,6 +549,160 @@ export interface ContactNotesTable {
   created_at: CreatedAt;
 }
 
+export type ConsentPurpose = 'marketing' | 'notifications';
+export type ConsentStatus = 'opted_in' | 'opted_out';
+
+export interface ContactConsentsTable {
+  account_id: number;
+  contact_id: number;
+  purpose: ConsentPurpose;
+  status: ConsentStatus;
+  source: string;
+  details: Generated<Json<Record<string, unknown>>>;
+  at: CreatedAt;
+}
+
+export type SmsProviderName = 'twilio' | 'zenvia' | 'simulator';
+
+export interface SmsSettingsTable {
+  account_id: number;
+  provider: SmsProviderName;
+  sender: string | null;
+  credentials: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export type NotificationCategory = 'utility' | 'marketing';
+
+export interface NotificationTemplatesTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  category: NotificationCategory;
+  whatsapp: Json<Record<string, unknown>> | null;
+  text: string | null;
+  sms: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export type NotificationAudience = 'client' | 'providers' | 'client_and_providers';
+
+export interface NotificationRulesTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  trigger: string;
+  offset_minutes: Generated<number>;
+  audience: NotificationAudience;
+  template_id: number | null;
+  essential: Generated<boolean>;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export type DispatchStrategy = 'broadcast' | 'sequential';
+export type DispatchStatus = 'running' | 'completed' | 'exhausted' | 'cancelled';
+
+export interface DispatchesTable {
+  id: Generated<number>;
+  account_id: number;
+  event_id: number;
+  service_type_id: number;
+  strategy: DispatchStrategy;
+  status: Generated<DispatchStatus>;
+  offer_ttl_minutes: Generated<number>;
+  candidates: number[] | null;
+  created_by: number | null;
+  finished_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface BroadcastsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  label: string;
+  template_id: number;
+  status: Generated<'scheduled' | 'running' | 'done' | 'cancelled'>;
+  scheduled_at: CreatedAt;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export type NotificationStatus =
+  | 'scheduled'
+  | 'queued'
+  | 'sent'
+  | 'delivered'
+  | 'read'
+  | 'failed'
+  | 'cancelled'
+  | 'skipped';
+export type NotificationKind = 'rule' | 'offer' | 'offer_reply' | 'broadcast' | 'consent';
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  account_id: number;
+  key: string;
+  kind: Generated<NotificationKind>;
+  rule_id: number | null;
+  template_id: number | null;
+  event_id: number | null;
+  assignment_id: number | null;
+  dispatch_id: number | null;
+  broadcast_id: number | null;
+  contact_id: number;
+  category: Generated<NotificationCategory>;
+  essential: Generated<boolean>;
+  channel: 'whatsapp' | 'sms' | null;
+  status: Generated<NotificationStatus>;
+  due_at: Timestamp;
+  original_due_at: NullableTimestamp;
+  sent_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+  read_at: NullableTimestamp;
+  lateness_ms: number | null;
+  reason: string | null;
+  error_code: string | null;
+  message_id: number | null;
+  sms_provider: string | null;
+  sms_provider_id: string | null;
+  rendered: Json<Record<string, unknown>> | null;
+  attempts: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface AutomationRulesTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  description: Generated<string>;
+  event_name: string;
+  conditions: Json<unknown[]>;
+  actions: Json<unknown[]>;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface AutomationRunsTable {
+  id: Generated<number>;
+  account_id: number;
+  rule_id: number;
+  event_name: string;
+  status: 'success' | 'error' | 'skipped';
+  context: Json<Record<string, unknown>>;
+  actions: Json<unknown[]>;
+  error: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -578,6 +744,15 @@ export interface Database {
   deal_stage_changes: DealStageChangesTable;
   activities: ActivitiesTable;
   contact_notes: ContactNotesTable;
+  contact_consents: ContactConsentsTable;
+  sms_settings: SmsSettingsTable;
+  notification_templates: NotificationTemplatesTable;
+  notification_rules: NotificationRulesTable;
+  dispatches: DispatchesTable;
+  broadcasts: BroadcastsTable;
+  notifications: NotificationsTable;
+  automation_rules: AutomationRulesTable;
+  automation_runs: AutomationRunsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -593,3 +768,8 @@ export type Contact = Selectable<ContactsTable>;
 export type Conversation = Selectable<ConversationsTable>;
 export type Message = Selectable<MessagesTable>;
 export type Attachment = Selectable<AttachmentsTable>;
+export type NotificationTemplate = Selectable<NotificationTemplatesTable>;
+export type NotificationRule = Selectable<NotificationRulesTable>;
+export type Notification = Selectable<NotificationsTable>;
+export type Dispatch = Selectable<DispatchesTable>;
+export type AutomationRule = Selectable<AutomationRulesTable>;

@@ -12,6 +12,7 @@ export const JOB_NAMES = [
   'whatsapp.sync_templates',
   'webhooks.deliver',
   'conversation.wake_snoozed',
+  'business_events.handle',
 ] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];

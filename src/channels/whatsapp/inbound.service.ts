@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { BusinessEvents } from '../../automation/business-events.js';
 import type { Db } from '../../db/client.js';
 import type { Contact, Database, Inbox, MessageStatus } from '../../db/schema.js';
 import { inTransaction, type TxContext } from '../../db/transaction.js';
@@ -57,6 +58,8 @@ export function createWhatsAppInboundService(deps: {
   events: EventBus;
   logger: Logger;
   clock?: Clock;
+  /** message.incoming for replies to offers, opt-out keywords, greeting menu and automation rules. */
+  businessEvents?: BusinessEvents;
 }) {
   const publishAll = (tx: TxContext, inboxId: number, events: AccountEvent[]) =>
     tx.afterCommit(() => {
@@ -142,6 +145,23 @@ export function createWhatsAppInboundService(deps: {
     const updated = isSystem ? recorded : await autoAssign(tx, inbox, recorded, deps.clock ?? systemClock);
     if (isSystem) await contactsRepo.update(tx.trx, inbox.account_id, contact.id, { last_activity_at: at });
     const accountId = inbox.account_id;
+    if (!isSystem && deps.businessEvents) {
+      await deps.businessEvents.record(tx, {
+        accountId,
+        name: 'message.incoming',
+        data: {
+          message_id: stored.id,
+          conversation_id: updated.id,
+          conversation_created: created,
+          contact_id: contact.id,
+          inbox_id: inbox.id,
+          content: stored.content,
+          content_type: stored.content_type,
+          whatsapp_type: message.type,
+          content_attributes: stored.content_attributes,
+        },
+      });
+    }
     publishAll(tx, inbox.id, [
       ...(created
         ? [{ accountId, name: 'conversation.created', data: { id: updated.id, display_id: updated.display_id } }]

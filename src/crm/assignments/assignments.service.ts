@@ -1,4 +1,5 @@
 import type { AuditRepo } from '../../accounts/audit.repo.js';
+import type { BusinessEvents } from '../../automation/business-events.js';
 import type { Db } from '../../db/client.js';
 import { inTransaction, type TxContext } from '../../db/transaction.js';
 import type { Actor } from '../../inbox/member-set.js';
@@ -19,7 +20,13 @@ const unprocessable = (field: string, message: string) => new AppError('unproces
  * the event's and the provider's booking locks, in the transaction that writes, so two requests racing
  * for the last slot, or for the same provider at the same time, cannot both win.
  */
-export function createAssignmentsService(deps: { db: Db; audit: AuditRepo; events: EventBus; timeZone: string }) {
+export function createAssignmentsService(deps: {
+  db: Db;
+  audit: AuditRepo;
+  events: EventBus;
+  businessEvents: BusinessEvents;
+  timeZone: string;
+}) {
   const { db, audit } = deps;
 
   async function view(accountId: number, eventId: number, id: number): Promise<AssignmentView> {
@@ -33,8 +40,10 @@ export function createAssignmentsService(deps: { db: Db; audit: AuditRepo; event
     };
   }
 
-  function publish(accountId: number, name: string, data: Record<string, unknown>) {
-    deps.events.publish({ accountId, name, data });
+  /** Recorded for durable reactions (rules, automation, webhooks), published to realtime after commit. */
+  async function announce(tx: TxContext, accountId: number, name: string, data: Record<string, unknown>) {
+    await deps.businessEvents.record(tx, { accountId, name, data });
+    tx.afterCommit(() => deps.events.publish({ accountId, name, data }));
   }
 
   return {
@@ -99,7 +108,7 @@ export function createAssignmentsService(deps: { db: Db; audit: AuditRepo; event
           },
           trx,
         );
-        afterCommit(() => publish(accountId, 'assignment.created', { id: created.id, ...details }));
+        await announce({ trx, afterCommit }, accountId, 'assignment.created', { id: created.id, ...details });
         return created.id;
       });
       return view(accountId, eventId, id);
@@ -138,14 +147,12 @@ export function createAssignmentsService(deps: { db: Db; audit: AuditRepo; event
           },
           trx,
         );
-        afterCommit(() =>
-          publish(accountId, 'assignment.withdrawn', {
-            id,
-            event_id: eventId,
-            provider_id: assignment.provider_id,
-            status: 'withdrawn',
-          }),
-        );
+        await announce({ trx, afterCommit }, accountId, 'assignment.withdrawn', {
+          id,
+          event_id: eventId,
+          provider_id: assignment.provider_id,
+          status: 'withdrawn',
+        });
       });
       return view(accountId, eventId, id);
     },

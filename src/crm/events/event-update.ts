@@ -9,7 +9,7 @@ import {
   providerUnavailable,
 } from '../assignments/booking.js';
 import { changedFields } from '../pipeline/references.js';
-import { type EventsDeps, publishEvent } from './event-publish.js';
+import { announceEvent, type EventsDeps } from './event-publish.js';
 import {
   checkEventTimes,
   requireClient,
@@ -46,12 +46,13 @@ const unprocessable = (field: string, message: string) => new AppError('unproces
  */
 export async function updateEventInTransaction(
   deps: EventsDeps,
-  { trx, afterCommit }: TxContext,
+  tx: TxContext,
   actor: Actor,
   id: number,
   input: UpdateEventInput,
 ): Promise<void> {
   const { accountId } = actor;
+  const { trx } = tx;
   await lockEventBooking(trx, id);
   const event = await findEvent(trx, accountId, id);
   if (!event) throw notFound('Evento');
@@ -136,12 +137,18 @@ export async function updateEventInTransaction(
     },
     trx,
   );
-  afterCommit(() => {
-    publishEvent(deps.events, 'event.updated', after);
-    if (moved) publishEvent(deps.events, 'event.rescheduled', after);
-    if (changes.status === 'confirmed') publishEvent(deps.events, 'event.confirmed', after);
-    if (changes.status === 'cancelled') publishEvent(deps.events, 'event.cancelled', after);
-  });
+  await announceEvent(
+    deps,
+    tx,
+    [
+      'event.updated',
+      ...(moved ? ['event.rescheduled'] : []),
+      ...(changes.status === 'confirmed' ? ['event.confirmed'] : []),
+      ...(changes.status === 'cancelled' ? ['event.cancelled'] : []),
+    ],
+    after,
+    event,
+  );
 }
 
 /** Every provider holding a place must be free at the new time (their own event excepted). */

@@ -2,7 +2,7 @@ import { inTransaction } from '../../db/transaction.js';
 import type { Actor } from '../../inbox/member-set.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { lockEventBooking } from '../assignments/booking.js';
-import { type EventsDeps, publishEvent } from './event-publish.js';
+import { announceEvent, type EventsDeps } from './event-publish.js';
 import {
   checkEventTimes,
   requireClient,
@@ -50,7 +50,8 @@ export function createEventsService(deps: EventsDeps) {
 
     async create(actor: Actor, input: CreateEventInput): Promise<EventView> {
       checkEventTimes(input.starts_at, input.ends_at);
-      const row = await inTransaction(db, async ({ trx, afterCommit }) => {
+      const row = await inTransaction(db, async (tx) => {
+        const { trx } = tx;
         const { accountId } = actor;
         await requireClient(trx, accountId, input.client_id);
         const serviceType = input.service_type
@@ -96,7 +97,7 @@ export function createEventsService(deps: EventsDeps) {
           },
           trx,
         );
-        afterCommit(() => publishEvent(deps.events, 'event.created', created));
+        await announceEvent(deps, tx, ['event.created'], created);
         return created;
       });
       return get(actor.accountId, row.id);
@@ -109,7 +110,8 @@ export function createEventsService(deps: EventsDeps) {
 
     /** Only an event nothing ever pointed at may go; anything with history is cancelled instead. */
     async remove(actor: Actor, id: number): Promise<void> {
-      await inTransaction(db, async ({ trx, afterCommit }) => {
+      await inTransaction(db, async (tx) => {
+        const { trx } = tx;
         // The same lock assignments take: none can be added between the check and the delete.
         await lockEventBooking(trx, id);
         const row = await findEvent(trx, actor.accountId, id);
@@ -133,7 +135,7 @@ export function createEventsService(deps: EventsDeps) {
           },
           trx,
         );
-        afterCommit(() => publishEvent(deps.events, 'event.deleted', row));
+        await announceEvent(deps, tx, ['event.deleted'], row);
       });
     },
   };
