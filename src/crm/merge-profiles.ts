@@ -1,12 +1,43 @@
 import { type Kysely, sql } from 'kysely';
+import { createAuditRepo } from '../accounts/audit.repo.js';
 import type { Database } from '../db/schema.js';
+import { changedFields } from './pipeline/references.js';
 
 type Executor = Kysely<Database>;
+
+/** Who merged the contacts (the audit log's actor); null for a merge no person asked for. */
+export interface MergeActor {
+  userId: number | null;
+  ip: string | null;
+}
+
+interface MergeContext {
+  db: Executor;
+  accountId: number;
+  baseId: number;
+  mergeeId: number;
+  actor: MergeActor;
+}
+
+/** One audit row of the merge's transaction, naming both contacts so the trail reads on its own. */
+function recordMerge(
+  context: MergeContext,
+  entry: { action: string; targetType: 'client' | 'provider'; targetId: number; details: Record<string, unknown> },
+) {
+  return createAuditRepo(context.db).record({
+    ...entry,
+    accountId: context.accountId,
+    actorUserId: context.actor.userId,
+    ip: context.actor.ip,
+    details: { ...entry.details, merge: { base_contact_id: context.baseId, mergee_contact_id: context.mergeeId } },
+  });
+}
 
 const joinNotes = (base: string, mergee: string) =>
   !mergee || mergee === base ? base : !base ? mergee : `${base}\n\n${mergee}`;
 
-async function mergeClients(db: Executor, accountId: number, baseId: number, mergeeId: number) {
+async function mergeClients(context: MergeContext) {
+  const { db, accountId, baseId, mergeeId } = context;
   const rows = await db
     .selectFrom('clients')
     .selectAll()
@@ -24,28 +55,49 @@ async function mergeClients(db: Executor, accountId: number, baseId: number, mer
       .set({ contact_id: baseId, updated_at: sql`now()` })
       .where('id', '=', mergee.id)
       .execute();
+    await recordMerge(context, {
+      action: 'client.updated',
+      targetType: 'client',
+      targetId: mergee.id,
+      details: { before: { contact_id: mergeeId }, after: { contact_id: baseId } },
+    });
     return;
   }
   // Both were clients: one client keeps every event; the base's address wins field by field.
-  await db
+  const moved = await db
     .updateTable('events')
     .set({ client_id: base.id, updated_at: sql`now()` })
     .where('account_id', '=', accountId)
     .where('client_id', '=', mergee.id)
+    .returning('id')
     .execute();
+  const after = { address: { ...mergee.address, ...base.address }, notes: joinNotes(base.notes, mergee.notes) };
   await db
     .updateTable('clients')
-    .set({
-      address: JSON.stringify({ ...mergee.address, ...base.address }),
-      notes: joinNotes(base.notes, mergee.notes),
-      updated_at: sql`now()`,
-    })
+    .set({ address: JSON.stringify(after.address), notes: after.notes, updated_at: sql`now()` })
     .where('id', '=', base.id)
     .execute();
   await db.deleteFrom('clients').where('id', '=', mergee.id).execute();
+  await recordMerge(context, {
+    action: 'client.updated',
+    targetType: 'client',
+    targetId: base.id,
+    details: {
+      ...(changedFields(base, { ...base, ...after }, ['address', 'notes']) ?? {}),
+      merged_client_id: mergee.id,
+      event_ids: moved.map((row) => row.id),
+    },
+  });
+  await recordMerge(context, {
+    action: 'client.deleted',
+    targetType: 'client',
+    targetId: mergee.id,
+    details: { before: { address: mergee.address, notes: mergee.notes }, merged_into_client_id: base.id },
+  });
 }
 
-async function mergeProviders(db: Executor, accountId: number, baseId: number, mergeeId: number) {
+async function mergeProviders(context: MergeContext) {
+  const { db, accountId, baseId, mergeeId } = context;
   const rows = await db
     .selectFrom('providers')
     .selectAll()
@@ -63,10 +115,16 @@ async function mergeProviders(db: Executor, accountId: number, baseId: number, m
       .set({ contact_id: baseId, updated_at: sql`now()` })
       .where('id', '=', mergee.id)
       .execute();
+    await recordMerge(context, {
+      action: 'provider.updated',
+      targetType: 'provider',
+      targetId: mergee.id,
+      details: { before: { contact_id: mergeeId }, after: { contact_id: baseId } },
+    });
     return;
   }
   // Both were providers: one provider with every service, region and assignment of the two.
-  await db
+  const services = await db
     .insertInto('provider_services')
     .columns(['provider_id', 'service_type_id', 'account_id'])
     .expression((eb) =>
@@ -76,26 +134,51 @@ async function mergeProviders(db: Executor, accountId: number, baseId: number, m
         .where('provider_id', '=', mergee.id),
     )
     .onConflict((conflict) => conflict.doNothing())
+    .returning('service_type_id')
     .execute();
-  await db
+  const moved = await db
     .updateTable('assignments')
     .set({ provider_id: base.id, updated_at: sql`now()` })
     .where('account_id', '=', accountId)
     .where('provider_id', '=', mergee.id)
+    .returning('id')
     .execute();
-  const regions = [...new Set([...base.regions, ...mergee.regions])];
+  const after = {
+    regions: [...new Set([...base.regions, ...mergee.regions])],
+    active: base.active || mergee.active,
+    rating: base.rating ?? mergee.rating,
+    notes: joinNotes(base.notes, mergee.notes),
+  };
   await db
     .updateTable('providers')
     .set({
-      regions: sql<string[]>`ARRAY[${sql.join(regions)}]::text[]`,
-      active: base.active || mergee.active,
-      rating: base.rating ?? mergee.rating,
-      notes: joinNotes(base.notes, mergee.notes),
+      ...after,
+      regions: sql<string[]>`ARRAY[${sql.join(after.regions)}]::text[]`,
       updated_at: sql`now()`,
     })
     .where('id', '=', base.id)
     .execute();
   await db.deleteFrom('providers').where('id', '=', mergee.id).execute();
+  await recordMerge(context, {
+    action: 'provider.updated',
+    targetType: 'provider',
+    targetId: base.id,
+    details: {
+      ...(changedFields(base, { ...base, ...after }, ['regions', 'active', 'rating', 'notes']) ?? {}),
+      merged_provider_id: mergee.id,
+      added_service_type_ids: services.map((row) => row.service_type_id),
+      assignment_ids: moved.map((row) => row.id),
+    },
+  });
+  await recordMerge(context, {
+    action: 'provider.deleted',
+    targetType: 'provider',
+    targetId: mergee.id,
+    details: {
+      before: { regions: mergee.regions, active: mergee.active, rating: mergee.rating, notes: mergee.notes },
+      merged_into_provider_id: base.id,
+    },
+  });
 }
 
 /** The base keeps its CPF/CNPJ; without one it takes the mergee's (unique per account: cleared there first). */
@@ -122,11 +205,19 @@ async function moveDocument(db: Executor, accountId: number, baseId: number, mer
  * into its own when it has one; each contact has at most one of each), deals, activities, notes and,
  * when it has none, the mergee's CPF/CNPJ.
  * Runs inside the merge's transaction, before the mergee is deleted (its cascade would take them).
+ * Profiles that move, merge or disappear get their audit rows, with `actor` as who did it.
  */
-export async function moveCrmRecords(db: Executor, accountId: number, baseId: number, mergeeId: number) {
+export async function moveCrmRecords(
+  db: Executor,
+  accountId: number,
+  baseId: number,
+  mergeeId: number,
+  actor: MergeActor,
+) {
+  const context: MergeContext = { db, accountId, baseId, mergeeId, actor };
   await moveDocument(db, accountId, baseId, mergeeId);
-  await mergeClients(db, accountId, baseId, mergeeId);
-  await mergeProviders(db, accountId, baseId, mergeeId);
+  await mergeClients(context);
+  await mergeProviders(context);
   for (const table of ['deals', 'activities', 'contact_notes'] as const) {
     await db
       .updateTable(table)

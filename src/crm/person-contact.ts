@@ -2,12 +2,11 @@ import { type Kysely, sql } from 'kysely';
 import type { Contact, Database } from '../db/schema.js';
 import type { TxContext } from '../db/transaction.js';
 import { contactChangesFrom } from '../inbox/contact-changes.js';
-import { contactSearchCondition } from '../inbox/contact-filter.js';
-import { type ContactCondition, contactsRepo } from '../inbox/contacts.repo.js';
+import { contactsRepo } from '../inbox/contacts.repo.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import { AppError } from '../shared/errors.js';
 import { normalizePhone } from '../shared/phone.js';
-import { documentSearchKey, type NormalizedDocument, normalizeDocument } from './documents.js';
+import { type NormalizedDocument, normalizeDocument } from './documents.js';
 
 type Executor = Kysely<Database>;
 
@@ -176,11 +175,4 @@ export async function updatePersonContact(
   const contact = await saveDocument(tx, updated, document);
   announce(tx, events, 'contact.updated', contact);
   return { contact, before };
-}
-
-/** The contacts search (name, e-mail, phone in either 9th-digit form) plus an exact CPF/CNPJ match. */
-export function personSearchCondition(q: string): ContactCondition {
-  const matches = contactSearchCondition(q);
-  const document = documentSearchKey(q);
-  return (eb) => (document ? eb.or([matches(eb), eb('contacts.document', '=', document)]) : matches(eb));
 }

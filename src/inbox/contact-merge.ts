@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { moveCrmRecords } from '../crm/merge-profiles.js';
+import { type MergeActor, moveCrmRecords } from '../crm/merge-profiles.js';
 import type { Db } from '../db/client.js';
 import type { Contact, Conversation } from '../db/schema.js';
 import { inTransaction, type TxContext } from '../db/transaction.js';
@@ -107,7 +107,13 @@ async function moveReferences(tx: TxContext, accountId: number, base: Contact, m
 }
 
 /** Chatwoot's contact merge, in one transaction: the base contact remains, the mergee is deleted. */
-export async function mergeContacts(deps: MergeDeps, accountId: number, baseId: number, mergeeId: number) {
+export async function mergeContacts(
+  deps: MergeDeps,
+  accountId: number,
+  baseId: number,
+  mergeeId: number,
+  actor: MergeActor,
+) {
   if (baseId === mergeeId) {
     throw new AppError('unprocessable', 'Escolha dois contatos diferentes para mesclar.', [
       { field: 'mergee_contact_id', message: 'igual ao contato base' },
@@ -135,7 +141,7 @@ export async function mergeContacts(deps: MergeDeps, accountId: number, baseId: 
 
     const resolved = await resolveClashingConversations(deps, tx, base, mergee);
     await moveReferences(tx, accountId, base, mergee);
-    await moveCrmRecords(tx.trx, accountId, base.id, mergee.id);
+    await moveCrmRecords(tx.trx, accountId, base.id, mergee.id, actor);
     // Delete first: the base may take the mergee's phone or BSUID, which are unique per account.
     await contactsRepo.delete(tx.trx, accountId, mergee.id);
     const merged = (await contactsRepo.update(tx.trx, accountId, base.id, mergedFields(base, mergee))) ?? base;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { MergeActor } from '../crm/merge-profiles.js';
 import type { Db } from '../db/client.js';
 import type { Contact, Conversation, Database } from '../db/schema.js';
 import { inTransaction, type TxContext } from '../db/transaction.js';
@@ -195,8 +196,8 @@ export function createContactsService(deps: { db: Db; events: EventBus; clock: C
     },
 
     /** Chatwoot's merge: the base contact keeps everything of the mergee, which is deleted. */
-    merge: (accountId: number, baseId: number, mergeeId: number) =>
-      mergeContacts({ db, events: deps.events, clock: deps.clock }, accountId, baseId, mergeeId).then(
+    merge: (accountId: number, baseId: number, mergeeId: number, actor: MergeActor) =>
+      mergeContacts({ db, events: deps.events, clock: deps.clock }, accountId, baseId, mergeeId, actor).then(
         async (contact) => (await withContactInboxes(db, accountId, [contact]))[0] as ContactWithInboxes,
       ),
   };

@@ -171,6 +171,24 @@ describe('the CRM screens', () => {
     await page.getByLabel('Até').fill(`${DAY}T21:00`);
     // Bruno plays at Carla's party and Caio at Joana's wedding: nobody is free.
     await page.getByText('Nenhum prestador com esses filtros.').waitFor();
+    // On a desktop screen no filter (the date pickers least of all) spills over its neighbour.
+    const boxes = await page
+      .locator('.crm-filters')
+      .locator('input, select')
+      .evaluateAll((controls) =>
+        controls.map((control) => {
+          const { left, right, top, bottom } = control.getBoundingClientRect();
+          return { left, right, top, bottom };
+        }),
+      );
+    for (const [i, a] of boxes.entries()) {
+      for (const b of boxes.slice(i + 1)) {
+        const apart =
+          a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5;
+        expect(apart, JSON.stringify([a, b])).toBe(true);
+      }
+    }
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'crm-provider-filters.png') });
     await page.getByLabel('Até').fill('');
     await page.getByRole('link', { name: 'Caio DJ' }).click();
     const upcoming = page.locator('.crm-card', { hasText: 'Próximas escalas' });
@@ -237,6 +255,25 @@ describe('the CRM screens', () => {
     // It was saved: a fresh board has it in Negociação.
     await page.reload();
     await column('Negociação').getByRole('article', { name: dealTitle }).waitFor();
+
+    // Live: a move and a new deal made elsewhere (here, the API) reach the open board without a reload.
+    await page.locator('.crm-board[data-live="open"]').waitFor();
+    const deals = await call<{ payload: Array<{ id: number; title: string; contact_id: number }> }>(
+      'GET',
+      `${ACCOUNT}/deals`,
+    );
+    const deal = deals.payload.find((candidate) => candidate.title === dealTitle);
+    const stages = await call<{ payload: Array<{ id: number; name: string }> }>('GET', `${ACCOUNT}/pipeline_stages`);
+    const qualified = stages.payload.find((stage) => stage.name === 'Qualificado');
+    await call('PATCH', `${ACCOUNT}/deals/${deal?.id}`, { stage_id: qualified?.id });
+    await column('Qualificado').getByRole('article', { name: dealTitle }).waitFor();
+    await call('POST', `${ACCOUNT}/deals`, {
+      title: 'Festa de outra aba',
+      contact_id: deal?.contact_id,
+      value_cents: 80_000,
+    });
+    await column('Novo').getByRole('article', { name: 'Festa de outra aba' }).waitFor();
+    expect((await column('Novo').getByTestId('stage-totals').textContent())?.replace(/\s/g, ' ')).toBe('1 · R$ 800,00');
   });
 
   it('creates a service type in settings and a provider offering it through the form, then filters by it', async () => {
@@ -287,5 +324,56 @@ describe('the CRM screens', () => {
     await task.check();
     await page.getByRole('button', { name: 'Feitas' }).click();
     expect(await page.getByRole('checkbox', { name: /Enviar proposta do casamento/ }).isChecked()).toBe(true);
+  });
+
+  it('deletes a client and an event after confirming; an event with history is cancelled instead', async () => {
+    await call('POST', `${ACCOUNT}/clients`, {
+      name: 'Cliente Para Excluir',
+      phone_number: '5511987650401',
+    });
+    await page.goto(`${server.url}/clientes`);
+    await page.getByRole('searchbox', { name: 'Buscar cliente' }).fill('Cliente Para');
+    await page.getByRole('button', { name: 'Excluir Cliente Para Excluir' }).click();
+    await dialog().getByRole('heading', { name: 'Excluir o cliente “Cliente Para Excluir”?' }).waitFor();
+    await dialog().getByRole('button', { name: 'Excluir' }).click();
+    await page.getByText('Nenhum cliente encontrado para “Cliente Para”.').waitFor();
+
+    const carla = (await call<{ payload: Array<{ id: number }> }>('GET', `${ACCOUNT}/clients?q=Carla`)).payload[0];
+    const book = (title: string, day: string) =>
+      call<{ id: number }>('POST', `${ACCOUNT}/events`, {
+        title,
+        client_id: carla?.id,
+        starts_at: `${day}T12:00:00-03:00`,
+        ends_at: `${day}T15:00:00-03:00`,
+        staffing: [{ service: 'Garçom', quantity: 1 }],
+      });
+    const deleteFromItsPage = async (eventId: number) => {
+      await page.goto(`${server.url}/eventos/${eventId}`);
+      await page.getByRole('button', { name: 'Excluir evento' }).click();
+      await dialog().getByRole('button', { name: 'Excluir evento' }).click();
+    };
+
+    const fresh = await book('Almoço sem escalas', '2030-07-01');
+    await deleteFromItsPage(fresh.id);
+    await page.waitForURL(/\/eventos$/);
+    expect((await fetch(`${server.url}${ACCOUNT}/events/${fresh.id}`, { headers: withToken(token) })).status).toBe(404);
+
+    // An event that had a provider (even withdrawn) keeps its history: the API refuses, the page offers to cancel.
+    const used = await book('Almoço com histórico', '2030-07-02');
+    const ana = (await call<{ payload: Array<{ id: number }> }>('GET', `${ACCOUNT}/providers?q=Ana`)).payload[0];
+    const assignment = await call<{ id: number }>('POST', `${ACCOUNT}/events/${used.id}/assignments`, {
+      provider_id: ana?.id,
+      service: 'Garçom',
+    });
+    await call('DELETE', `${ACCOUNT}/events/${used.id}/assignments/${assignment.id}`);
+    await deleteFromItsPage(used.id);
+    const refusal = page.locator('.crm-refusal');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('cancele-o');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'crm-event-delete-refused.png') });
+    await refusal.getByRole('button', { name: 'Cancelar o evento' }).click();
+    await dialog().getByRole('button', { name: 'Cancelar evento' }).click();
+    await page.getByTestId('event-status').filter({ hasText: 'Cancelado' }).waitFor();
+    await refusal.waitFor({ state: 'detached' });
   });
 });

@@ -208,6 +208,55 @@ describe('booking an event', () => {
     expect(unknown.json().message).toContain('conversation_id');
   });
 
+  it('lets an agent link only conversations of inboxes they see (others: 404, nothing written)', async () => {
+    const inbox = await createWhatsAppInbox(t);
+    await t.app.jobs.startWorker();
+    const from = `5511986${String(Date.now()).slice(-6)}`;
+    const posted = await postWebhook(
+      t,
+      textPayload(inbox.phoneNumberId, { from, wamid: `wamid.crm-hidden-${Date.now()}`, text: 'Orçamento?' }),
+      inbox.appSecret,
+    );
+    expect(posted.statusCode).toBe(200);
+    await waitForWebhooks(t);
+    const { display_id: displayId } = await t.db
+      .selectFrom('conversations')
+      .select('display_id')
+      .where('inbox_id', '=', inbox.id)
+      .executeTakeFirstOrThrow();
+    const email = `agente-conversa-${process.pid}-${Date.now()}@example.com`;
+    const user = await t.app.services.users.createUser({
+      name: 'Agente',
+      email,
+      passwordHash: await hashPassword('senha-do-agente-1'),
+    });
+    await t.app.services.users.addMembership({ accountId: 1, userId: user.id, role: 'agent' });
+    const agent = (await t.signIn(email, 'senha-do-agente-1')).tokenHeaders;
+    const owner = await client();
+    const before = await countEvents();
+
+    const created = await api(
+      'POST',
+      '/events',
+      { title: 'x', client_id: owner.id, ...slot(), conversation_id: displayId },
+      agent,
+    );
+    expect(created.statusCode).toBe(404);
+    expect(created.json().details).toEqual([{ field: 'conversation_id', message: 'não encontrado', id: displayId }]);
+    expect(await countEvents()).toBe(before);
+
+    const event = await bookEvent();
+    const patched = await api('PATCH', `/events/${event.id}`, { conversation_id: displayId }, agent);
+    expect(patched.statusCode).toBe(404);
+    expect((await api('GET', `/events/${event.id}`)).json().conversation_id).toBeNull();
+
+    // A member of the inbox links it.
+    await t.db.insertInto('inbox_members').values({ account_id: 1, inbox_id: inbox.id, user_id: user.id }).execute();
+    const linked = await api('PATCH', `/events/${event.id}`, { conversation_id: displayId }, agent);
+    expect(linked.statusCode, linked.body).toBe(200);
+    expect(linked.json().conversation_id).toBe(displayId);
+  });
+
   it('refuses bad input with the field named and writes nothing', async () => {
     const owner = await client();
     const before = await countEvents();

@@ -326,10 +326,28 @@ describe('clients', () => {
       ).toEqual([client.id]);
       expect(body.meta).toEqual({ count: 1, current_page: 1 });
     }
+    // Beginnings, not middles (what the indexes find on a million contacts).
+    expect((await api('GET', `/clients?q=${encodeURIComponent('esquisável')}`)).json().meta.count).toBe(0);
     const all = (await api('GET', '/clients?page=1')).json();
     expect(all.meta.count).toBe(await count('clients'));
     expect(all.payload[0].id).toBe(client.id);
     expect((await api('GET', '/clients?page=0')).statusCode).toBe(400);
+  });
+
+  it('finds a client by the first digits of the phone as people type them, with or without the 9', async () => {
+    const subscriber = `7${String(process.pid).padStart(7, '0').slice(-7)}`;
+    const client = await createClient({ name: 'Telefone Parcial', phone_number: `+55479${subscriber}` });
+    for (const q of [
+      `(47) 9${subscriber.slice(0, 4)}`,
+      `47 ${subscriber.slice(0, 4)}`,
+      `+55 47 9${subscriber.slice(0, 2)}`,
+    ]) {
+      const body = (await api('GET', `/clients?q=${encodeURIComponent(q)}`)).json();
+      expect(
+        body.payload.map((row: { id: number }) => row.id),
+        q,
+      ).toEqual([client.id]);
+    }
   });
 
   it('updates person and profile fields, auditing only what changed; a bad value changes nothing', async () => {
@@ -794,5 +812,113 @@ describe('deleting a contact that CRM records depend on', () => {
     const kept = await t.db.selectFrom('events').select('id').where('id', '=', event.id).executeTakeFirst();
     expect(kept?.id).toBe(event.id);
     expect((await api('GET', `/clients/${client.id}`)).statusCode).toBe(200);
+  });
+});
+
+describe('merging contacts', () => {
+  const merge = (baseId: number, mergeeId: number) =>
+    t.inject({
+      method: 'POST',
+      url: '/api/v1/accounts/1/actions/contact_merge',
+      headers: admin.tokenHeaders,
+      payload: { base_contact_id: baseId, mergee_contact_id: mergeeId },
+    });
+
+  it('folds the mergee’s client into the base’s, moves its provider profile, and audits each with who merged', async () => {
+    const dj = await serviceType(`DJ da mescla ${process.pid}`);
+    const base = await createClient({
+      name: 'Base da Mescla',
+      phone_number: mobile()[0],
+      address: { city: 'Santos' },
+      notes: 'cliente antigo',
+    });
+    const mergeePhone = mobile()[0];
+    const mergee = await createClient({
+      name: 'Cópia da Mescla',
+      phone_number: mergeePhone,
+      address: { street: 'Rua das Flores', city: 'Osasco' },
+    });
+    const event = await bookEvent(mergee.id, '2031-07-05T22:00:00Z', '2031-07-06T02:00:00Z');
+    // The same person (same phone) is also a provider: the profile moves to the base contact.
+    const provider = await createProvider({ name: 'Cópia da Mescla', phone_number: mergeePhone, services: [dj.name] });
+    expect(provider.contact_id).toBe(mergee.contact_id);
+
+    const response = await merge(base.contact_id, mergee.contact_id);
+    expect(response.statusCode, response.body).toBe(200);
+    expect((await api('GET', `/events/${event.id}`)).json().client_id).toBe(base.id);
+    expect((await api('GET', `/clients/${mergee.id}`)).statusCode).toBe(404);
+    expect((await api('GET', `/providers/${provider.id}`)).json().contact_id).toBe(base.contact_id);
+
+    const who = { actor_user_id: admin.user.id, ip: '127.0.0.1' };
+    const mergeDetails = { base_contact_id: base.contact_id, mergee_contact_id: mergee.contact_id };
+    const [kept] = await audits('client.updated', base.id);
+    expect(kept).toMatchObject({ ...who, target_type: 'client' });
+    expect(kept?.details).toEqual({
+      before: { address: { city: 'Santos' } },
+      after: { address: { street: 'Rua das Flores', city: 'Santos' } },
+      merged_client_id: mergee.id,
+      event_ids: [event.id],
+      merge: mergeDetails,
+    });
+    const [gone] = await audits('client.deleted', mergee.id);
+    expect(gone).toMatchObject({ ...who, details: { merged_into_client_id: base.id, merge: mergeDetails } });
+    const [moved] = await audits('provider.updated', provider.id);
+    expect(moved).toMatchObject({
+      ...who,
+      target_type: 'provider',
+      details: {
+        before: { contact_id: mergee.contact_id },
+        after: { contact_id: base.contact_id },
+        merge: mergeDetails,
+      },
+    });
+  });
+
+  it('merges two provider profiles into one with both services, regions and assignments, audited', async () => {
+    const garcom = await serviceType(`Garçom da mescla ${process.pid}`);
+    const bartender = await serviceType(`Bartender da mescla ${process.pid}`);
+    const base = await createProvider({
+      name: 'Prestador Base',
+      phone_number: mobile()[0],
+      services: [garcom.name],
+      regions: ['Santos'],
+    });
+    const mergee = await createProvider({
+      name: 'Prestador Cópia',
+      phone_number: mobile()[0],
+      services: [bartender.name],
+      regions: ['Osasco'],
+    });
+    const owner = await createClient({ name: 'Cliente da Escala', phone_number: mobile()[0] });
+    const event = await bookEvent(owner.id, '2031-08-02T22:00:00Z', '2031-08-03T02:00:00Z');
+    await assign(event, mergee.id, bartender.id, 'accepted');
+
+    expect((await merge(base.contact_id, mergee.contact_id)).statusCode).toBe(200);
+    const after = (await api('GET', `/providers/${base.id}`)).json();
+    expect(after.services.map((service: { id: number }) => service.id).sort()).toEqual(
+      [garcom.id, bartender.id].sort(),
+    );
+    expect(after.regions).toEqual(['Santos', 'Osasco']);
+
+    const assignment = await t.db
+      .selectFrom('assignments')
+      .select('id')
+      .where('event_id', '=', event.id)
+      .executeTakeFirstOrThrow();
+    const [kept] = await audits('provider.updated', base.id);
+    expect(kept).toMatchObject({ actor_user_id: admin.user.id, target_type: 'provider' });
+    expect(kept?.details).toEqual({
+      before: { regions: ['Santos'] },
+      after: { regions: ['Santos', 'Osasco'] },
+      merged_provider_id: mergee.id,
+      added_service_type_ids: [bartender.id],
+      assignment_ids: [assignment.id],
+      merge: { base_contact_id: base.contact_id, mergee_contact_id: mergee.contact_id },
+    });
+    const [gone] = await audits('provider.deleted', mergee.id);
+    expect(gone?.details).toMatchObject({
+      before: { regions: ['Osasco'], active: true },
+      merged_into_provider_id: base.id,
+    });
   });
 });

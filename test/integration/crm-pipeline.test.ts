@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/accounts/password.js';
+import type { AccountEvent } from '../../src/realtime/event-bus.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createWhatsAppInbox, postWebhook, type TestInbox, textPayload, waitForWebhooks } from '../helpers/whatsapp.js';
@@ -348,6 +349,39 @@ describe('deals', () => {
     expect((await api('DELETE', `/deals/${deal.id}`, undefined, agent)).statusCode).toBe(403);
     expect((await api('DELETE', `/deals/${deal.id}`)).statusCode).toBe(204);
     expect((await api('GET', `/deals/${deal.id}`)).statusCode).toBe(404);
+  });
+
+  it('announces each committed change for open kanbans: created, updated (with the stage it left), deleted', async () => {
+    const published: AccountEvent[] = [];
+    // What this process publishes, as it publishes it (with Redis, subscribers hear it a moment later).
+    const unsubscribe = t.app.events.onPublish((event) => {
+      if (event.name.startsWith('deal.')) published.push(event);
+    });
+    try {
+      const deal = await createDeal({ title: 'Ao vivo', contact_id: await createContact(), value_cents: 150_000 });
+      const novo = await stageNamed('Novo');
+      const proposta = await stageNamed('Proposta');
+      await api('PATCH', `/deals/${deal.id}`, { stage_id: proposta });
+      // Refused (Perdido needs a reason) or changing nothing: nothing to announce.
+      expect((await api('PATCH', `/deals/${deal.id}`, { stage_id: await stageNamed('Perdido') })).statusCode).toBe(422);
+      await api('PATCH', `/deals/${deal.id}`, { stage_id: proposta });
+      await api('POST', `/deals/${deal.id}/won`);
+      await api('DELETE', `/deals/${deal.id}`);
+
+      expect(published.map((event) => [event.name, event.data.stage_id, event.data.previous_stage_id])).toEqual([
+        ['deal.created', novo, undefined],
+        ['deal.updated', proposta, novo],
+        ['deal.updated', await stageNamed('Ganho'), proposta],
+        ['deal.deleted', await stageNamed('Ganho'), undefined],
+      ]);
+      expect(published[0]).toMatchObject({
+        accountId: 1,
+        data: { id: deal.id, title: 'Ao vivo', status: 'open', value_cents: 150_000 },
+      });
+      expect(published[2]?.data.status).toBe('won');
+    } finally {
+      unsubscribe();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { accountOf, requireAdministrator } from '../../http/request-context.js';
+import { accountOf, principalOf, requireAdministrator } from '../../http/request-context.js';
 import { AccountParamsSchema, errorResponses, idParam } from '../../http/schemas.js';
 import type { ContactInput } from '../../inbox/contact-changes.js';
 import type { ContactWithInboxes } from '../../inbox/contact-inboxes.js';
@@ -289,7 +289,8 @@ export async function chatwootContactMergeRoutes(app: FastifyInstance, deps: { c
     },
     async (request) => {
       const { base_contact_id: baseId, mergee_contact_id: mergeeId } = request.body;
-      return view(await deps.contacts.merge(accountOf(request).id, baseId, mergeeId));
+      const actor = { userId: principalOf(request).userId, ip: request.ip };
+      return view(await deps.contacts.merge(accountOf(request).id, baseId, mergeeId, actor));
     },
   );
 }

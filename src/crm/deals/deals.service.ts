@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import type { AuditRepo } from '../../accounts/audit.repo.js';
 import type { Db } from '../../db/client.js';
 import type { Database, DealStatus } from '../../db/schema.js';
-import { inTransaction } from '../../db/transaction.js';
+import { inTransaction, type TxContext } from '../../db/transaction.js';
 import { type InboxScope, inScope } from '../../inbox/inbox-access.js';
+import type { EventBus } from '../../realtime/event-bus.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import type { CrmActor } from '../pipeline/actor.js';
@@ -53,9 +54,33 @@ const lostReasonRequired = () =>
     { field: 'lost_reason', message: 'obrigatório ao mover para uma etapa de perda' },
   ]);
 
-/** Deals: opportunities that move through the pipeline until won or lost; every change is audited. */
-export function createDealsService(deps: { db: Db; audit: AuditRepo; clock: Clock }) {
+/**
+ * Deals: opportunities that move through the pipeline until won or lost; every change is audited and
+ * announced after commit (deal.created, deal.updated, deal.deleted) so open kanbans follow it live.
+ */
+export function createDealsService(deps: { db: Db; audit: AuditRepo; clock: Clock; events: EventBus }) {
   const { db, audit, clock } = deps;
+
+  type Announced = Pick<DealView, 'id' | 'title' | 'stage_id' | 'status' | 'value_cents' | 'contact_id' | 'owner_id'>;
+  const announce = (tx: TxContext, accountId: number, name: string, deal: Announced, previousStageId?: number) =>
+    tx.afterCommit(() =>
+      deps.events.publish({
+        accountId,
+        name,
+        data: {
+          id: deal.id,
+          title: deal.title,
+          stage_id: deal.stage_id,
+          status: deal.status,
+          value_cents: deal.value_cents,
+          contact_id: deal.contact_id,
+          owner_id: deal.owner_id,
+          ...(previousStageId === undefined || previousStageId === deal.stage_id
+            ? {}
+            : { previous_stage_id: previousStageId }),
+        },
+      }),
+    );
 
   const record = (actor: CrmActor, action: string, dealId: number, details: Record<string, unknown>, trx: Executor) =>
     audit.record(
@@ -131,7 +156,8 @@ export function createDealsService(deps: { db: Db; audit: AuditRepo; clock: Cloc
 
   /** Moves a locked deal to a closing stage (the first won/lost stage, if the pipeline has one) and sets its status. */
   async function close(actor: CrmActor, id: number, outcome: 'won' | 'lost', reason: string | null) {
-    return inTransaction(db, async ({ trx }) => {
+    return inTransaction(db, async (tx) => {
+      const { trx } = tx;
       const before = await dealsRepo.lock(trx, actor.accountId, id);
       if (!before) throw notFound('Negócio');
       const stages = await stagesRepo.list(trx, actor.accountId);
@@ -158,8 +184,12 @@ export function createDealsService(deps: { db: Db; audit: AuditRepo; clock: Cloc
         });
       }
       const changes = changedFields(before, after, AUDITED);
-      if (changes) await record(actor, `deal.${outcome}`, id, changes, trx);
-      return view(trx, actor.accountId, id);
+      const deal = await view(trx, actor.accountId, id);
+      if (changes) {
+        await record(actor, `deal.${outcome}`, id, changes, trx);
+        announce(tx, actor.accountId, 'deal.updated', deal, before.stage_id);
+      }
+      return deal;
     });
   }
 
@@ -190,7 +220,8 @@ export function createDealsService(deps: { db: Db; audit: AuditRepo; clock: Cloc
 
     async create(actor: CrmActor, scope: InboxScope, input: DealInput & { title: string; contact_id: number }) {
       if (input.stage_id === undefined) await ensureDefaultStages(db, actor.accountId);
-      return inTransaction(db, async ({ trx }) => {
+      return inTransaction(db, async (tx) => {
+        const { trx } = tx;
         const refs = await references(trx, actor, scope, input);
         const stage = await stageFor(trx, actor.accountId, input.stage_id);
         const values: DealValues = {
@@ -215,13 +246,16 @@ export function createDealsService(deps: { db: Db; audit: AuditRepo; clock: Cloc
           userId: actor.userId,
         });
         await record(actor, 'deal.created', id, { after: values }, trx);
-        return view(trx, actor.accountId, id);
+        const deal = await view(trx, actor.accountId, id);
+        announce(tx, actor.accountId, 'deal.created', deal);
+        return deal;
       });
     },
 
     /** Edits the deal; a new stage_id moves it (recorded), and won/lost stages set its status. */
     async update(actor: CrmActor, scope: InboxScope, id: number, input: DealInput) {
-      return inTransaction(db, async ({ trx }) => {
+      return inTransaction(db, async (tx) => {
+        const { trx } = tx;
         const before = await dealsRepo.lock(trx, actor.accountId, id);
         if (!before) throw notFound('Negócio');
         const after: DealValues = { ...before, ...(await references(trx, actor, scope, input)) };
@@ -243,7 +277,9 @@ export function createDealsService(deps: { db: Db; audit: AuditRepo; clock: Cloc
           await dealsRepo.update(trx, actor.accountId, id, after);
           await record(actor, 'deal.updated', id, changes, trx);
         }
-        return view(trx, actor.accountId, id);
+        const deal = await view(trx, actor.accountId, id);
+        if (changes) announce(tx, actor.accountId, 'deal.updated', deal, before.stage_id);
+        return deal;
       });
     },
 
@@ -260,11 +296,13 @@ export function createDealsService(deps: { db: Db; audit: AuditRepo; clock: Cloc
     },
 
     async remove(actor: CrmActor, id: number): Promise<void> {
-      await inTransaction(db, async ({ trx }) => {
+      await inTransaction(db, async (tx) => {
+        const { trx } = tx;
         const before = await dealsRepo.lock(trx, actor.accountId, id);
         if (!before) throw notFound('Negócio');
         await dealsRepo.delete(trx, actor.accountId, id);
         await record(actor, 'deal.deleted', id, { before }, trx);
+        announce(tx, actor.accountId, 'deal.deleted', before);
       });
     },
 

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { type InboxScope, inScope } from '../../inbox/inbox-access.js';
 import { AppError } from '../../shared/errors.js';
 import { clientsRepo } from '../clients/clients.repo.js';
-import { requireConversation } from '../pipeline/references.js';
+import { missingReference, requireConversation } from '../pipeline/references.js';
 import { findServiceTypeByNameOrId } from '../service-types/service-types.repo.js';
 import { MAX_EVENT_DAYS, MAX_EVENT_MS } from './event-time.js';
 
@@ -59,7 +60,12 @@ export async function resolveStaffing(
   return resolved;
 }
 
-/** The internal id of the conversation numbered `displayId`. */
-export async function resolveConversation(db: Executor, accountId: number, displayId: number) {
-  return (await requireConversation(db, accountId, displayId, 'conversation_id')).id;
+/**
+ * The internal id of the conversation numbered `displayId`. An agent links only conversations of the
+ * inboxes they see: the others answer 404, like every hidden conversation.
+ */
+export async function resolveConversation(db: Executor, accountId: number, displayId: number, scope: InboxScope) {
+  const conversation = await requireConversation(db, accountId, displayId, 'conversation_id');
+  if (!inScope(scope, conversation.inbox_id)) throw missingReference('conversation_id', 'Conversa', displayId);
+  return conversation.id;
 }

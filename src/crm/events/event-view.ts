@@ -8,6 +8,17 @@ type Executor = Kysely<Database>;
 const iso = (at: Date) => at.toISOString();
 const unique = (ids: Array<number | null>) => [...new Set(ids.filter((id): id is number => id !== null))];
 
+/** Rows per event id, in their order (a calendar month holds hundreds of events: no filter per event). */
+function byEvent<T extends { event_id: number }>(rows: readonly T[]): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const row of rows) {
+    const group = groups.get(row.event_id);
+    if (group) group.push(row);
+    else groups.set(row.event_id, [row]);
+  }
+  return groups;
+}
+
 /** Events as the API shows them: client summary, service type, conversation link, staffing and assignments. */
 export async function loadEventViews(db: Executor, accountId: number, rows: readonly EventRow[]): Promise<EventView[]> {
   if (rows.length === 0) return [];
@@ -46,6 +57,8 @@ export async function loadEventViews(db: Executor, accountId: number, rows: read
   const clientById = new Map(clients.map((client) => [client.id, client]));
   const serviceTypeById = new Map(serviceTypes.map((type) => [type.id, type]));
   const conversationById = new Map(conversations.map((conversation) => [conversation.id, conversation]));
+  const staffingById = byEvent(staffing);
+  const assignmentsById = byEvent(assignments);
 
   return rows.map((row) => {
     const client = clientById.get(row.client_id);
@@ -72,28 +85,24 @@ export async function loadEventViews(db: Executor, accountId: number, rows: read
       conversation: conversation
         ? { id: conversation.display_id, inbox_id: conversation.inbox_id, contact_id: conversation.contact_id }
         : null,
-      staffing: staffing
-        .filter((line) => line.event_id === row.id)
-        .map((line) => ({
-          service: line.service,
-          service_type_id: line.service_type_id,
-          quantity: line.quantity,
-          filled: Number(line.filled ?? 0),
-        })),
-      assignments: assignments
-        .filter((assignment) => assignment.event_id === row.id)
-        .map((assignment) => ({
-          id: assignment.id,
-          event_id: assignment.event_id,
-          provider_id: assignment.provider_id,
-          provider_name: assignment.provider_name,
-          service: assignment.service,
-          service_type_id: assignment.service_type_id,
-          status: assignment.status,
-          starts_at: iso(assignment.starts_at),
-          ends_at: iso(assignment.ends_at),
-          created_at: iso(assignment.created_at),
-        })),
+      staffing: (staffingById.get(row.id) ?? []).map((line) => ({
+        service: line.service,
+        service_type_id: line.service_type_id,
+        quantity: line.quantity,
+        filled: Number(line.filled ?? 0),
+      })),
+      assignments: (assignmentsById.get(row.id) ?? []).map((assignment) => ({
+        id: assignment.id,
+        event_id: assignment.event_id,
+        provider_id: assignment.provider_id,
+        provider_name: assignment.provider_name,
+        service: assignment.service,
+        service_type_id: assignment.service_type_id,
+        status: assignment.status,
+        starts_at: iso(assignment.starts_at),
+        ends_at: iso(assignment.ends_at),
+        created_at: iso(assignment.created_at),
+      })),
       created_at: iso(row.created_at),
       updated_at: iso(row.updated_at),
     };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { accountOf, principalOf, requireAdministrator } from '../../http/request-context.js';
 import { AccountParamsSchema, errorResponses, idParam } from '../../http/schemas.js';
+import type { InboxAccess } from '../../inbox/inbox-access.js';
 import type { Actor } from '../../inbox/member-set.js';
 import {
   CreateEventSchema,
@@ -24,7 +25,10 @@ export const actorOf = (request: FastifyRequest): Actor => ({
 const EventParamsSchema = idParam('event_id');
 
 /** Santana's events API (CRM): the calendar, booking, editing and the CSV export. */
-export async function eventsRoutes(app: FastifyInstance, deps: { db: Db; events: EventsService; timeZone: string }) {
+export async function eventsRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; events: EventsService; timeZone: string; access: InboxAccess },
+) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['CRM: eventos'];
 
@@ -92,7 +96,10 @@ export async function eventsRoutes(app: FastifyInstance, deps: { db: Db; events:
         response: { 201: EventSchema, ...errorResponses(400, 401, 404, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(await deps.events.create(actorOf(request), request.body)),
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await deps.events.create(actorOf(request), request.body, await deps.access.scopeOf(request))),
   );
 
   api.patch(
@@ -108,7 +115,8 @@ export async function eventsRoutes(app: FastifyInstance, deps: { db: Db; events:
         response: { 200: EventSchema, ...errorResponses(400, 401, 404, 409, 422) },
       },
     },
-    async (request) => deps.events.update(actorOf(request), request.params.event_id, request.body),
+    async (request) =>
+      deps.events.update(actorOf(request), request.params.event_id, request.body, await deps.access.scopeOf(request)),
   );
 
   api.delete(

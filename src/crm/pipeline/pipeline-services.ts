@@ -1,5 +1,6 @@
 import type { AuditRepo } from '../../accounts/audit.repo.js';
 import type { Db } from '../../db/client.js';
+import type { EventBus } from '../../realtime/event-bus.js';
 import type { Clock } from '../../shared/clock.js';
 import { createActivitiesService } from '../activities/activities.service.js';
 import { createDealsService } from '../deals/deals.service.js';
@@ -8,7 +9,7 @@ import { createTimelineService } from '../timeline/timeline.service.js';
 import { createStagesService } from './stages.service.js';
 
 /** The sales side of the CRM: stages, deals, activities, notes and the contact timeline. */
-export function createPipelineServices(deps: { db: Db; audit: AuditRepo; clock: Clock }) {
+export function createPipelineServices(deps: { db: Db; audit: AuditRepo; clock: Clock; events: EventBus }) {
   return {
     stages: createStagesService(deps),
     deals: createDealsService(deps),

@@ -1,5 +1,6 @@
 import { useCallback, useId, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
+import { ConfirmDialog } from '../../settings/ui/ConfirmDialog';
 import { LoadState } from '../../settings/ui/LoadState';
 import { useLoad } from '../../settings/ui/use-load';
 import type { Client, CrmApi } from '../crm.api';
@@ -17,8 +18,8 @@ export function formatDocument(document: string | null): string {
   return document;
 }
 
-/** /clientes: search by name, phone, e-mail or CPF/CNPJ; create and edit. */
-export function ClientsPage({ api }: { api: CrmApi }) {
+/** /clientes: search by name, phone, e-mail or CPF/CNPJ; create and edit; administrators delete. */
+export function ClientsPage({ api, isAdmin }: { api: CrmApi; isAdmin: boolean }) {
   const t = useModuleMessages(crmMessages);
   const searchId = useId();
   const [query, setQuery] = useState('');
@@ -27,6 +28,8 @@ export function ClientsPage({ api }: { api: CrmApi }) {
   const load = useCallback(() => api.clients.list(q, page), [api, q, page]);
   const clients = useLoad(load, t('genericError'));
   const [editing, setEditing] = useState<Client | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<Client | null>(null);
+  const [status, setStatus] = useState('');
 
   return (
     <section className="crm-page" aria-labelledby="crm-title">
@@ -98,6 +101,16 @@ export function ClientsPage({ api }: { api: CrmApi }) {
                         >
                           {t('edit')}
                         </button>
+                        {isAdmin && (
+                          <button
+                            type="button"
+                            className="secondary small crm-danger"
+                            aria-label={t('deleteOf', { name: client.name })}
+                            onClick={() => setDeleting(client)}
+                          >
+                            {t('delete')}
+                          </button>
+                        )}
                       </td>
                     </tr>
                   ))}
@@ -108,6 +121,23 @@ export function ClientsPage({ api }: { api: CrmApi }) {
           </>
         )}
       </LoadState>
+      <p className="visually-hidden" aria-live="polite">
+        {status}
+      </p>
+      {deleting && (
+        // A client with events answers 409 with the API's sentence, shown in the dialog.
+        <ConfirmDialog
+          message={t('clients.deleteConfirm', { name: deleting.name })}
+          detail={t('clients.deleteDetail')}
+          confirmLabel={t('delete')}
+          onConfirm={async () => {
+            await api.clients.remove(deleting.id);
+            setStatus(t('clients.deleted', { name: deleting.name }));
+            await clients.reload();
+          }}
+          onClose={() => setDeleting(null)}
+        />
+      )}
       {editing !== null && (
         <Dialog
           title={editing === 'new' ? t('clients.new') : t('clients.edit', { name: editing.name })}

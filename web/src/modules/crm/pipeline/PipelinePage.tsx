@@ -11,14 +11,29 @@ import { DealCard } from './DealCard';
 import { DealForm } from './DealForm';
 import { findDeal, moveDealOnBoard, openTotals, replaceDeal } from './kanban';
 import { LostDialog } from './LostDialog';
+import { useLiveBoard } from './use-live-board';
 
 const DEAL_TYPE = 'application/x-santana-deal';
 
-/** /funil: the kanban — columns are stages, cards are deals; drag or "Mover para…" to change stage. */
-export function PipelinePage({ api }: { api: CrmApi }) {
+/**
+ * /funil: the kanban — columns are stages, cards are deals; drag or "Mover para…" to change stage.
+ * Live: deals created or moved elsewhere (another tab, the contact panel, the API) show up by themselves.
+ */
+export function PipelinePage({ api, accountId }: { api: CrmApi; accountId: number }) {
   const t = useModuleMessages(crmMessages);
   const load = useCallback(() => api.deals.board(), [api]);
   const board = useLoad(load, t('genericError'));
+  const { setData } = board;
+  const live = useLiveBoard(
+    accountId,
+    useCallback(() => {
+      // Quiet: no loading state; a failed refetch leaves the board as it is until the next change.
+      api.deals.board().then(
+        (fresh) => setData(() => fresh),
+        () => undefined,
+      );
+    }, [api, setData]),
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
@@ -100,7 +115,8 @@ export function PipelinePage({ api }: { api: CrmApi }) {
       </p>
       <LoadState loaded={board} isEmpty={(list) => list.length === 0} empty={<p>{t('pipeline.noStages')}</p>}>
         {(list) => (
-          <div className="crm-board">
+          // data-live: whether changes made elsewhere are arriving (the stream is open).
+          <div className="crm-board" data-live={live}>
             {list.map((column) => (
               <section
                 key={column.stage.id}

@@ -11,6 +11,7 @@ import { Pager } from '../ui/Pager';
 import { useDebounced } from '../ui/use-debounced';
 import { ProviderForm } from './ProviderForm';
 import { providerFormMessages } from './provider-form.messages';
+import './providers.css';
 
 interface FilterValues {
   q: string;
@@ -69,7 +70,7 @@ export function ProvidersPage({ api }: { api: CrmApi }) {
           {form('new')}
         </button>
       </header>
-      <fieldset className="crm-filters">
+      <fieldset className="crm-filters crm-provider-filters">
         <legend className="visually-hidden">{t('filters')}</legend>
         <label>
           <span>{t('providers.search')}</span>
@@ -101,11 +102,11 @@ export function ProvidersPage({ api }: { api: CrmApi }) {
             <option value="">{t('providers.all')}</option>
           </select>
         </label>
-        <label>
+        <label className="crm-filter-date">
           <span>{t('providers.availableFrom')}</span>
           <input type="datetime-local" value={values.from} onChange={(event) => set({ from: event.target.value })} />
         </label>
-        <label>
+        <label className="crm-filter-date">
           <span>{t('providers.availableTo')}</span>
           <input type="datetime-local" value={values.to} onChange={(event) => set({ to: event.target.value })} />
         </label>

@@ -1,0 +1,68 @@
+import { type SqlBool, sql } from 'kysely';
+import { likeEscape } from '../inbox/contact-filter.js';
+import type { ContactCondition } from '../inbox/contacts.repo.js';
+import { normalizePhone } from '../shared/phone.js';
+import { documentSearchKey } from './documents.js';
+
+// The CRM's person search (clients, providers, the client picker) must stay fast on an account with a
+// million contacts: every branch below matches an index of migration 0012 (or 0006 for documents), so
+// PostgreSQL combines index scans instead of reading every contact. Hence prefixes, not "contains".
+
+/** What `q` asks for, read once: a document, a phone (whole or its beginning), name words, an e-mail start. */
+export interface PersonQuery {
+  document: string | null;
+  /** The matching key of a whole phone number (either 9th-digit form). */
+  phoneKey: string | null;
+  /** Beginnings of phone_key the typed digits may be ("11 9876" → 5511 9876…, 5511 876…). */
+  phonePrefixes: string[];
+  /** A to_tsquery text: every word typed must start a word of the name ("ana:* & sil:*"). */
+  nameQuery: string | null;
+  emailPrefix: string | null;
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Beginnings of phone_key for typed digits: with or without the country code, and without a mobile's 9th digit. */
+export function phoneKeyPrefixes(text: string, digits: string): string[] {
+  // "+…" has its country code; bare digits are Brazilian, unless they already start with 55 (also DDD 55).
+  const bases = text.startsWith('+') ? [digits] : digits.startsWith('55') ? [digits, `55${digits}`] : [`55${digits}`];
+  const prefixes = new Set(bases);
+  // The key drops the 9 after the DDD: "11 98765" is stored as 5511 8765….
+  for (const base of bases)
+    if (base.startsWith('55') && base[4] === '9') prefixes.add(`${base.slice(0, 4)}${base.slice(5)}`);
+  return [...prefixes];
+}
+
+export function readPersonQuery(q: string): PersonQuery {
+  const text = q.trim();
+  const digits = text.replace(/\D/g, '');
+  const looksLikePhone = /^[+\d\s().-]+$/.test(text) && digits.length >= 3;
+  const words = looksLikePhone ? [] : (text.toLowerCase().match(WORD) ?? []);
+  return {
+    document: documentSearchKey(text),
+    phoneKey: looksLikePhone ? (normalizePhone(text)?.key ?? null) : null,
+    phonePrefixes: looksLikePhone ? phoneKeyPrefixes(text, digits) : [],
+    nameQuery: words.length > 0 ? words.map((word) => `${word}:*`).join(' & ') : null,
+    emailPrefix: !looksLikePhone && text !== '' && !/\s/.test(text) ? text.toLowerCase() : null,
+  };
+}
+
+/** Name (any word by its beginning), e-mail and phone by their beginning, whole phone (either form), CPF/CNPJ. */
+export function personSearchCondition(q: string): ContactCondition {
+  const query = readPersonQuery(q);
+  return (eb) => {
+    const branches = [
+      ...(query.document ? [eb('contacts.document', '=', query.document)] : []),
+      ...(query.phoneKey ? [eb('contacts.phone_key', '=', query.phoneKey)] : []),
+      ...query.phonePrefixes.map((prefix) => eb('contacts.phone_key', 'like', `${prefix}%`)),
+      // The expression of contacts_name_words_idx; the words hold letters and digits only.
+      ...(query.nameQuery
+        ? [sql<SqlBool>`to_tsvector('simple', ${sql.ref('contacts.name')}) @@ to_tsquery('simple', ${query.nameQuery})`]
+        : []),
+      ...(query.emailPrefix
+        ? [eb(sql<string>`lower(${sql.ref('contacts.email')})`, 'like', `${likeEscape(query.emailPrefix)}%`)]
+        : []),
+    ];
+    return branches.length > 0 ? eb.or(branches) : sql<SqlBool>`false`;
+  };
+}
