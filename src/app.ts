@@ -10,11 +10,15 @@ import { createCredentialsRepo } from './accounts/credentials.repo.js';
 import { createSignInThrottle } from './accounts/sign-in-throttle.js';
 import { createUsersRepo } from './accounts/users.repo.js';
 import { createBusinessEvents } from './automation/business-events.js';
+import { createInboxAutomation } from './automation/inbox-hours/inbox-automation.js';
+import { createAutomationRules } from './automation/rules/automation-rules.js';
 import { createDeliverWebhookJob, type WebhookDeliverySettings } from './automation/webhooks/deliver-webhook.job.js';
+import { createSantanaWebhookListener } from './automation/webhooks/santana-webhooks.js';
 import { createWebhookDispatcher } from './automation/webhooks/webhook-dispatcher.js';
 import { createWebhookPayloads } from './automation/webhooks/webhook-payloads.js';
 import { createWebhooksService } from './automation/webhooks/webhooks.service.js';
 import { createSimulator } from './channels/simulator/simulator.service.js';
+import { createSmsChannel } from './channels/sms/sms-channel.js';
 import { createDownloadMediaJob } from './channels/whatsapp/download-media.job.js';
 import { createGraphClient } from './channels/whatsapp/graph-client.js';
 import { createWhatsAppInboundService } from './channels/whatsapp/inbound.service.js';
@@ -34,6 +38,8 @@ import { createProvidersService } from './crm/providers/providers.service.js';
 import { createServiceTypesService } from './crm/service-types/service-types.service.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { createDispatchService } from './dispatch/dispatch.service.js';
+import { createExpireOfferJob, dispatchListeners } from './dispatch/dispatch-jobs.js';
 import { buildServer } from './http/server.js';
 import { createCannedResponsesRepo } from './inbox/canned-responses.repo.js';
 import { createCannedResponsesService } from './inbox/canned-responses.service.js';
@@ -58,6 +64,17 @@ import type { SchedulerOptions } from './jobs/job-scheduler.js';
 import { createJobSystem } from './jobs/job-system.js';
 import { createRateLimiter } from './jobs/rate-limiter.js';
 import { systemProbeJob } from './jobs/system-probe.job.js';
+import { createBroadcastRunJob } from './notify/broadcasts/broadcast-run.job.js';
+import { createBroadcastsService } from './notify/broadcasts/broadcasts.service.js';
+import { createConsentListeners } from './notify/consents/consent-listeners.js';
+import { createConsentsService } from './notify/consents/consents.service.js';
+import { createDeliverNotificationJob } from './notify/deliver.job.js';
+import { createFailureFallback } from './notify/failure-fallback.js';
+import { createMessageOutcomes } from './notify/message-outcomes.js';
+import { createNotifier } from './notify/notifier.js';
+import { createRulePlanner } from './notify/rules/rule-planner.js';
+import { createNotificationRulesService } from './notify/rules/rules.service.js';
+import { createNotificationTemplatesService } from './notify/templates/notification-templates.service.js';
 import { createEventBus } from './realtime/event-bus.js';
 import { createRealtimeHub } from './realtime/realtime-hub.js';
 import { type Clock, systemClock } from './shared/clock.js';
@@ -157,6 +174,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   // Durable reactions to business changes (notification rules, dispatch, automation): listeners
   // register below, each change records a job per interested listener in its own transaction.
   const businessEvents = createBusinessEvents({ jobs, clock });
+  // Notifications: every automated send is a row with a deterministic key and a delivery job.
+  const notifier = createNotifier({ db, jobs });
+  const messageOutcomes = createMessageOutcomes({ businessEvents });
 
   // WhatsApp channel: inboxes, Graph API, media, inbound processing.
   const graph = createGraphClient({ timeoutMs: options.graphTimeoutMs });
@@ -166,7 +186,16 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     graphVersion: config.whatsapp.graphVersion,
   });
   const mediaStorage = createLocalMediaStorage(path.join(config.dataDir, 'media'));
-  const inbound = createWhatsAppInboundService({ db, inboxes, jobs, events, logger, clock, businessEvents });
+  const inbound = createWhatsAppInboundService({
+    db,
+    inboxes,
+    jobs,
+    events,
+    logger,
+    clock,
+    businessEvents,
+    outcomes: messageOutcomes,
+  });
 
   // Per-key send budgets (e.g. 80/s per WhatsApp number), shared across processes through Redis.
   const rateLimiter = createRateLimiter(
@@ -176,7 +205,19 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const outgoingAttachments = createOutgoingAttachmentsService({ db, jobs, events, clock });
   const messageActions = createMessageActions({ db, jobs, events, clock, storage: mediaStorage, logger });
   const conversationViews = createConversationViews({ db, clock });
-  const conversationActions = createConversationActions({ db, events, clock, jobs });
+  const conversationActions = createConversationActions({ db, events, clock, jobs, businessEvents });
+  // Business hours (out-of-office reply) and the greeting menu, reacting to incoming messages.
+  const inboxAutomation = createInboxAutomation({
+    db,
+    jobs,
+    events,
+    clock,
+    conversationActions,
+    timeZone: config.timezone,
+  });
+  businessEvents.register(inboxAutomation.listener);
+  // Outgoing webhooks for Santana's events (event_created, assignment_accepted, notification_failed…).
+  businessEvents.register(createSantanaWebhookListener({ db, jobs }));
   const contacts = createContactsService({ db, events, clock });
   const inboxAccess = createInboxAccess({ db });
   const conversationCreator = createConversationCreator({ db, events, clock });
@@ -190,11 +231,68 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const crmEvents = createEventsService({ db, audit, events, businessEvents, timeZone: config.timezone });
   const crmAssignments = createAssignmentsService({ db, audit, events, businessEvents, timeZone: config.timezone });
   // CRM: pipeline stages, deals, activities, notes and the contact timeline.
-  const crmPipeline = createPipelineServices({ db, audit, clock });
+  const crmPipeline = createPipelineServices({ db, audit, clock, events });
   // CRM: service types, and clients and providers (profiles on contacts).
   const crmServiceTypes = createServiceTypesService({ db, audit });
   const crmClients = createClientsService({ db, audit, events });
   const crmProviders = createProvidersService({ db, audit, events, clock });
+  // SMS channel: each account's gateway (Twilio, Zenvia, or the simulator's), the send job, status callbacks.
+  const sms = createSmsChannel({
+    db,
+    box,
+    audit,
+    jobs,
+    rateLimiter,
+    businessEvents,
+    events,
+    clock,
+    logger,
+    simulator,
+    config: {
+      frontendUrl: config.http.frontendUrl,
+      secretKeyBase: config.secretKeyBase,
+      twilioApiUrl: config.sms.twilioApiUrl,
+      zenviaApiUrl: config.sms.zenviaApiUrl,
+    },
+  });
+  const smsGateway = sms.gateway;
+  const notificationRules = createNotificationRulesService({ db, audit });
+  const notificationTemplates = createNotificationTemplatesService({ db, audit, timeZone: config.timezone });
+  businessEvents.register(createRulePlanner({ db, notifier, clock }));
+  businessEvents.register(createFailureFallback({ db, sms: smsGateway, businessEvents }));
+  // Consents (SAIR/VOLTAR on WhatsApp, Meta's 131050) and broadcasts to opted-in contacts with a label.
+  const consents = createConsentsService({ db, audit, clock });
+  for (const listener of createConsentListeners({ db, clock, events, notifier })) businessEvents.register(listener);
+  const broadcasts = createBroadcastsService({ db, jobs, audit, clock, notifier });
+  // Provider dispatch: offers with Aceitar/Recusar, timeouts, the next candidate, an attendant when none is left.
+  const dispatch = createDispatchService({
+    db,
+    audit,
+    events,
+    businessEvents,
+    jobs,
+    notifier,
+    clock,
+    timeZone: config.timezone,
+    logger,
+  });
+  for (const listener of dispatchListeners(dispatch)) businessEvents.register(listener);
+  // Automation rules (Chatwoot's shape plus Santana's events and actions): one listener for all rules.
+  const automationRules = createAutomationRules({
+    db,
+    clock,
+    audit,
+    logger,
+    conversationActions,
+    outgoing,
+    outgoingAttachments,
+    deals: crmPipeline.deals,
+    notifier,
+    dispatch,
+    webhookPayloads: createWebhookPayloads({ db, views: conversationViews, frontendUrl: config.http.frontendUrl }),
+    secretKeyBase: config.secretKeyBase,
+  });
+  businessEvents.register(automationRules.listener);
   const webhookDispatcher = createWebhookDispatcher({
     db,
     jobs,
@@ -215,6 +313,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     audit,
     box,
     onConnected: (inbox) => templateSyncSchedule.syncSoon(inbox),
+    onSettingsChanged: (inbox) => inboxAutomation.forget(inbox.id),
   });
 
   jobs.setRegistry(
@@ -223,7 +322,21 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       businessEvents.job,
       createProcessWebhookJob({ db, inboxes, inbound }),
       createDownloadMediaJob({ db, graph, targets, storage: mediaStorage, events }),
-      createSendMessageJob({ db, inboxes, graph, targets, rateLimiter, events, storage: mediaStorage, jobs }),
+      createSendMessageJob({
+        db,
+        inboxes,
+        graph,
+        targets,
+        rateLimiter,
+        events,
+        storage: mediaStorage,
+        jobs,
+        outcomes: messageOutcomes,
+      }),
+      createDeliverNotificationJob({ db, jobs, events, clock, sms: smsGateway, timeZone: config.timezone }),
+      sms.job,
+      createBroadcastRunJob({ broadcasts, jobs, clock }),
+      createExpireOfferJob(dispatch),
       createSendReactionJob({ db, inboxes, graph, targets, rateLimiter }),
       createMarkReadJob({ db, inboxes, graph, targets }),
       createSyncTemplatesJob({ inboxes, sync: templateSync, schedule: templateSyncSchedule }),
@@ -283,6 +396,13 @@ export async function createApp(config: Config, options: AppOptions = {}) {
             crmServiceTypes,
             crmClients,
             crmProviders,
+            notificationRules,
+            notificationTemplates,
+            consents,
+            broadcasts,
+            dispatch,
+            sms,
+            automationRules: automationRules.service,
             webDistDir: options.webDistDir ?? DEFAULT_WEB_DIST,
           }
         : null,
@@ -318,6 +438,11 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       templateSyncSchedule,
       outgoing,
       simulator,
+      notifier,
+      businessEvents,
+      dispatch,
+      sms,
+      smsGateway,
     },
 
     /** Starts what this role runs: workers, scheduler and the HTTP listener. */

@@ -29,6 +29,8 @@ export interface Config {
   admin: { email: string | undefined; password: string | undefined };
   timezone: string;
   whatsapp: { inbox: WhatsAppEnvInbox | null; graphUrl: string; graphVersion: string; simulator: boolean };
+  /** API bases of the SMS gateways (Twilio's and Zenvia's, or a test fake). */
+  sms: { twilioApiUrl: string; zenviaApiUrl: string };
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
   jobs: { leaseMs: number };
@@ -136,6 +138,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       graphUrl: env.WHATSAPP_GRAPH_URL.replace(/\/+$/, ''),
       graphVersion: env.WHATSAPP_GRAPH_VERSION,
       simulator: env.SIMULATOR ?? (whatsappInbox === null && env.NODE_ENV !== 'production'),
+    },
+    sms: {
+      twilioApiUrl: env.TWILIO_API_URL.replace(/\/+$/, ''),
+      zenviaApiUrl: env.ZENVIA_API_URL.replace(/\/+$/, ''),
     },
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT * 1000,

@@ -124,6 +124,15 @@ export const EnvSchema = z.object({
       .default('v24.0'),
   ),
   SIMULATOR: booleanFlag,
+  // SMS gateways' API bases (tests point them at a local fake).
+  TWILIO_API_URL: z.preprocess(
+    emptyAsUndefined,
+    urlWithProtocols(['http:', 'https:'], 'https://api.twilio.com').default('https://api.twilio.com'),
+  ),
+  ZENVIA_API_URL: z.preprocess(
+    emptyAsUndefined,
+    urlWithProtocols(['http:', 'https:'], 'https://api.zenvia.com').default('https://api.zenvia.com'),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),

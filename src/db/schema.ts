@@ -5,6 +5,8 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T = unknown> = ColumnType<T, string, string>;
+/** A jsonb column with a SQL default: optional on insert. */
+type JsonWithDefault<T = unknown> = ColumnType<T, string | undefined, string>;
 
 export type Role = 'administrator' | 'agent';
 export type Availability = 'available' | 'busy' | 'offline';
@@ -16,7 +18,7 @@ export interface AccountsTable {
   locale: Generated<string>;
   last_conversation_display_id: Generated<number>;
   /** {quiet_hours?: {enabled, start: "HH:mm", end: "HH:mm"}} */
-  notification_settings: Generated<Json<Record<string, unknown>>>;
+  notification_settings: JsonWithDefault<Record<string, unknown>>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -130,12 +132,12 @@ export interface InboxesTable {
   templates_synced_at: NullableTimestamp;
   templates_sync_error: string | null;
   working_hours_enabled: Generated<boolean>;
-  working_hours: Generated<Json<unknown[]>>;
+  working_hours: JsonWithDefault<unknown[]>;
   out_of_office_message: string | null;
   timezone: string | null;
   greeting_enabled: Generated<boolean>;
   greeting_message: string | null;
-  greeting_menu: Generated<Json<unknown[]>>;
+  greeting_menu: JsonWithDefault<unknown[]>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -304,6 +306,17 @@ export interface SimulatorPhonesTable {
   inbox_id: number;
   wa_id: string;
   name: string;
+  created_at: CreatedAt;
+}
+
+export interface SimulatorSmsTable {
+  id: Generated<number>;
+  account_id: number;
+  sid: string;
+  to_number: string;
+  sender: string | null;
+  body: string;
+  status: Generated<'sent' | 'delivered' | 'failed'>;
   created_at: CreatedAt;
 }
 
@@ -558,7 +571,7 @@ export interface ContactConsentsTable {
   purpose: ConsentPurpose;
   status: ConsentStatus;
   source: string;
-  details: Generated<Json<Record<string, unknown>>>;
+  details: JsonWithDefault<Record<string, unknown>>;
   at: CreatedAt;
 }
 
@@ -615,6 +628,8 @@ export interface DispatchesTable {
   status: Generated<DispatchStatus>;
   offer_ttl_minutes: Generated<number>;
   candidates: number[] | null;
+  fanout: number | null;
+  pay_cents: number | null;
   created_by: number | null;
   finished_at: NullableTimestamp;
   created_at: CreatedAt;
@@ -630,6 +645,11 @@ export interface BroadcastsTable {
   status: Generated<'scheduled' | 'running' | 'done' | 'cancelled'>;
   scheduled_at: CreatedAt;
   created_by: number | null;
+  recipients: number | null;
+  excluded: number | null;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  reason: string | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -726,6 +746,7 @@ export interface Database {
   channel_events: ChannelEventsTable;
   simulator_phones: SimulatorPhonesTable;
   simulator_messages: SimulatorMessagesTable;
+  simulator_sms: SimulatorSmsTable;
   labels: LabelsTable;
   team_members: TeamMembersTable;
   canned_responses: CannedResponsesTable;

@@ -14,10 +14,15 @@ import { authRoutes } from '../accounts/auth.routes.js';
 import type { AuthService } from '../accounts/auth.service.js';
 import { profileRoutes } from '../accounts/profile.routes.js';
 import type { UsersRepo } from '../accounts/users.repo.js';
+import { automationRulesRoutes } from '../automation/rules/automation-rules.routes.js';
+import type { AutomationRulesService } from '../automation/rules/automation-rules.service.js';
 import type { WebhooksService } from '../automation/webhooks/webhooks.service.js';
 import { fakeGraphRoutes } from '../channels/simulator/fake-graph.routes.js';
 import { simulatorPhoneRoutes } from '../channels/simulator/phone.routes.js';
 import type { Simulator } from '../channels/simulator/simulator.service.js';
+import type { SmsChannel } from '../channels/sms/sms-channel.js';
+import { smsSettingsRoutes } from '../channels/sms/sms-settings.routes.js';
+import { smsWebhookRoutes } from '../channels/sms/sms-webhooks.routes.js';
 import type { TemplateSync } from '../channels/whatsapp/template-sync.js';
 import { whatsappWebhookRoutes } from '../channels/whatsapp/whatsapp.webhook.routes.js';
 import { attachmentsRoutes } from '../compat/chatwoot/attachments.routes.js';
@@ -46,6 +51,8 @@ import type { ProvidersService } from '../crm/providers/providers.service.js';
 import { serviceTypesRoutes } from '../crm/service-types/service-types.routes.js';
 import type { ServiceTypesService } from '../crm/service-types/service-types.service.js';
 import type { Db } from '../db/client.js';
+import { dispatchRoutes } from '../dispatch/dispatch.routes.js';
+import type { DispatchService } from '../dispatch/dispatch.service.js';
 import type { CannedResponsesService } from '../inbox/canned-responses.service.js';
 import type { ContactsService } from '../inbox/contacts.service.js';
 import type { ConversationActions } from '../inbox/conversation-actions.service.js';
@@ -61,6 +68,15 @@ import type { OutgoingMessagesService } from '../inbox/outgoing-messages.service
 import type { TeamsService } from '../inbox/teams.service.js';
 import type { JobSystem } from '../jobs/job-system.js';
 import { jobsRoutes } from '../jobs/jobs.routes.js';
+import { broadcastsRoutes } from '../notify/broadcasts/broadcasts.routes.js';
+import type { BroadcastsService } from '../notify/broadcasts/broadcasts.service.js';
+import { consentsRoutes } from '../notify/consents/consents.routes.js';
+import type { ConsentsService } from '../notify/consents/consents.service.js';
+import { notificationsRoutes } from '../notify/notifications.routes.js';
+import { notificationRulesRoutes } from '../notify/rules/rules.routes.js';
+import type { NotificationRulesService } from '../notify/rules/rules.service.js';
+import { notificationTemplatesRoutes } from '../notify/templates/notification-templates.routes.js';
+import type { NotificationTemplatesService } from '../notify/templates/notification-templates.service.js';
 import { realtimeRoutes } from '../realtime/realtime.routes.js';
 import type { RealtimeHub } from '../realtime/realtime-hub.js';
 import type { SecretBox } from '../shared/crypto.js';
@@ -112,6 +128,13 @@ export interface ServerDeps {
     crmServiceTypes: ServiceTypesService;
     crmClients: ClientsService;
     crmProviders: ProvidersService;
+    notificationRules: NotificationRulesService;
+    notificationTemplates: NotificationTemplatesService;
+    consents: ConsentsService;
+    broadcasts: BroadcastsService;
+    dispatch: DispatchService;
+    sms: SmsChannel;
+    automationRules: AutomationRulesService;
     webDistDir: string;
   } | null;
 }
@@ -227,6 +250,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
     await app.register(authRoutes, { auth: api.auth, frontendUrl: deps.config.http.frontendUrl });
     await app.register(whatsappWebhookRoutes, { db: api.db, inboxes: api.inboxes, box: api.box, jobs: api.jobs });
+    await app.register(smsWebhookRoutes, {
+      prefix: '/webhooks/sms',
+      settings: api.sms.settings,
+      status: api.sms.status,
+      urls: api.sms.urls,
+      logger: deps.logger,
+    });
 
     const apiAuth = registerApiAuth(app, {
       auth: api.auth,
@@ -249,6 +279,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
               prefix: '/inboxes',
               inboxAdmin: api.inboxAdmin,
               frontendUrl: deps.config.http.frontendUrl,
+              timeZone: deps.config.timezone,
             });
             await account.register(inboxTemplatesRoutes, {
               prefix: '/inboxes',
@@ -267,6 +298,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
               cannedResponses: api.cannedResponses,
             });
             await account.register(chatwootWebhooksRoutes, { prefix: '/webhooks', webhooks: api.webhooks });
+            await account.register(automationRulesRoutes, {
+              prefix: '/automation_rules',
+              rules: api.automationRules,
+              secretKeyBase: deps.config.secretKeyBase,
+            });
             await account.register(chatwootContactsRoutes, {
               prefix: '/contacts',
               contacts: api.contacts,
@@ -294,6 +330,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
               db: api.db,
               events: api.crmEvents,
               timeZone: deps.config.timezone,
+              access: api.inboxAccess,
             });
             await account.register(assignmentsRoutes, {
               prefix: '/events/:event_id/assignments',
@@ -310,6 +347,19 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
             await account.register(serviceTypesRoutes, { prefix: '/service_types', serviceTypes: api.crmServiceTypes });
             await account.register(clientsRoutes, { prefix: '/clients', clients: api.crmClients });
             await account.register(providersRoutes, { prefix: '/providers', providers: api.crmProviders });
+            await account.register(notificationRulesRoutes, {
+              prefix: '/notification_rules',
+              rules: api.notificationRules,
+            });
+            await account.register(notificationsRoutes, { db: api.db });
+            await account.register(notificationTemplatesRoutes, {
+              prefix: '/notification_templates',
+              templates: api.notificationTemplates,
+            });
+            await account.register(consentsRoutes, { prefix: '/contacts', consents: api.consents });
+            await account.register(broadcastsRoutes, { prefix: '/broadcasts', broadcasts: api.broadcasts });
+            await account.register(dispatchRoutes, { dispatch: api.dispatch });
+            await account.register(smsSettingsRoutes, { prefix: '/sms_settings', settings: api.sms.settings });
             await account.register(attachmentsRoutes, {
               prefix: '/attachments',
               db: api.db,

@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import type { BusinessEvents } from '../automation/business-events.js';
+import type { PerformedBy } from '../automation/rules/engine/performed-by.js';
 import type { Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Conversation, ConversationStatus, Priority } from '../db/schema.js';
@@ -15,13 +17,46 @@ interface Actor {
   accountId: number;
   userId: number;
   name: string;
+  /** Who caused the change, for automation's loop protection (default: this user). */
+  performedBy?: PerformedBy;
 }
 
 /** Status, assignment and priority changes, each leaving an activity line in the conversation. */
-export function createConversationActions(deps: { db: Db; events: EventBus; clock: Clock; jobs: JobSystem }) {
+export function createConversationActions(deps: {
+  db: Db;
+  events: EventBus;
+  clock: Clock;
+  jobs: JobSystem;
+  businessEvents?: BusinessEvents;
+}) {
   async function activity(tx: TxContext, conversation: Conversation, content: string) {
     await messagesRepo.insertActivity(tx.trx, conversation, content, deps.clock.now());
   }
+
+  /** Durable, with the change: automation rules react to it (conversation_updated, _opened, _resolved). */
+  async function recordChange(
+    tx: TxContext,
+    updated: Conversation,
+    changed: string[],
+    performedBy: PerformedBy,
+    previousStatus?: ConversationStatus,
+  ) {
+    const statusChanged = previousStatus !== undefined && previousStatus !== updated.status;
+    await deps.businessEvents?.record(tx, {
+      accountId: updated.account_id,
+      name: statusChanged ? 'conversation.status_changed' : 'conversation.updated',
+      data: {
+        conversation_id: updated.id,
+        display_id: updated.display_id,
+        status: updated.status,
+        ...(statusChanged ? { previous_status: previousStatus } : {}),
+        changed_attributes: changed,
+        performed_by: performedBy,
+      },
+    });
+  }
+
+  const performer = (actor: Actor): PerformedBy => actor.performedBy ?? { type: 'user', id: actor.userId };
 
   function publish(tx: TxContext, conversation: Conversation, name: string, extra: Record<string, unknown> = {}) {
     tx.afterCommit(() =>
@@ -104,6 +139,7 @@ export function createConversationActions(deps: { db: Db; events: EventBus; cloc
             );
           }
           publish(tx, updated, 'conversation.status_changed');
+          await recordChange(tx, updated, ['status'], performer(actor), conversation.status);
           return updated;
         });
       } catch (error) {
@@ -150,6 +186,7 @@ export function createConversationActions(deps: { db: Db; events: EventBus; cloc
               : `Conversa atribuída a ${assigneeName} por ${actor.name}`,
         );
         publish(tx, updated, 'conversation.updated');
+        await recordChange(tx, updated, ['assignee_id'], performer(actor));
         return { conversation: updated, assigneeName };
       });
     },
@@ -164,6 +201,7 @@ export function createConversationActions(deps: { db: Db; events: EventBus; cloc
           .returningAll()
           .executeTakeFirstOrThrow();
         publish(tx, updated, 'conversation.updated');
+        if (conversation.priority !== priority) await recordChange(tx, updated, ['priority'], performer(actor));
         return updated;
       });
     },
@@ -189,6 +227,7 @@ export function createConversationActions(deps: { db: Db; events: EventBus; cloc
           .executeTakeFirstOrThrow();
         await activity(tx, updated, 'Conversa reaberta: o adiamento terminou');
         publish(tx, updated, 'conversation.status_changed');
+        await recordChange(tx, updated, ['status'], { type: 'system' }, conversation.status);
         return updated;
       });
     },
@@ -225,6 +264,7 @@ export function createConversationActions(deps: { db: Db; events: EventBus; cloc
             : `Conversa atribuída ao time ${teamName} por ${actor.name}`,
         );
         publish(tx, updated, 'conversation.updated', { changed_attributes: ['team_id'] });
+        await recordChange(tx, updated, ['team_id'], performer(actor));
         return updated;
       });
     },
@@ -246,6 +286,7 @@ export function createConversationActions(deps: { db: Db; events: EventBus; cloc
         if (added.length) await activity(tx, updated, `${actor.name} adicionou os marcadores ${added.join(', ')}`);
         if (removed.length) await activity(tx, updated, `${actor.name} removeu os marcadores ${removed.join(', ')}`);
         publish(tx, updated, 'conversation.updated', { changed_attributes: ['labels'], labels });
+        await recordChange(tx, updated, ['labels'], performer(actor));
         return updated;
       });
     },
@@ -285,6 +326,7 @@ export function createConversationActions(deps: { db: Db; events: EventBus; cloc
           .returningAll()
           .executeTakeFirstOrThrow();
         publish(tx, updated, 'conversation.updated', { changed_attributes: changed });
+        await recordChange(tx, updated, changed, performer(actor));
         return updated;
       });
     },

@@ -1,5 +1,10 @@
 import type { AuditRepo } from '../accounts/audit.repo.js';
 import type { UsersRepo } from '../accounts/users.repo.js';
+import {
+  automationChanges,
+  type InboxAutomationInput,
+  touchesAutomation,
+} from '../automation/inbox-hours/inbox-settings.js';
 import type { Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Inbox, Role } from '../db/schema.js';
@@ -24,7 +29,7 @@ export interface WhatsAppProviderConfig {
   webhook_verify_token?: string | undefined;
 }
 
-export type CreateInboxInput = {
+export type CreateInboxInput = InboxAutomationInput & {
   name: string;
   enable_auto_assignment?: boolean | undefined;
   channel:
@@ -32,7 +37,7 @@ export type CreateInboxInput = {
     | { type: 'api' };
 };
 
-export interface UpdateInboxInput {
+export interface UpdateInboxInput extends InboxAutomationInput {
   name?: string | undefined;
   enable_auto_assignment?: boolean | undefined;
   channel?:
@@ -62,6 +67,8 @@ export function createInboxAdminService(deps: {
   box: SecretBox;
   /** A WhatsApp inbox was connected or its credentials changed (its templates are synced then). */
   onConnected?: (inbox: Inbox) => Promise<void>;
+  /** Business hours or greeting changed (caches of them are dropped). */
+  onSettingsChanged?: (inbox: Inbox) => void;
 }) {
   const { inboxes, audit, box } = deps;
 
@@ -135,6 +142,7 @@ export function createInboxAdminService(deps: {
     async create(actor: Actor, input: CreateInboxInput): Promise<Inbox> {
       const { channel } = input;
       const enableAutoAssignment = input.enable_auto_assignment ?? true;
+      const settings = await automationChanges(deps.db, actor.accountId, null, input);
       let inbox: Inbox;
       if (channel.type === 'api') {
         inbox = await inboxes.create({
@@ -146,6 +154,7 @@ export function createInboxAdminService(deps: {
           businessAccountId: null,
           credentials: null,
           enableAutoAssignment,
+          settings,
         });
       } else {
         const config = channel.provider_config;
@@ -165,6 +174,7 @@ export function createInboxAdminService(deps: {
               verify_token: config.webhook_verify_token ?? generateVerifyToken(),
             }),
             enableAutoAssignment,
+            settings,
           });
         } catch (error) {
           // Two requests for the same number at once: the unique index decides.
@@ -191,6 +201,7 @@ export function createInboxAdminService(deps: {
         ]);
       }
       await assertChannelFree({ phoneNumberId: config.phone_number_id, phoneNumber }, inbox.id);
+      const settings = await automationChanges(deps.db, actor.accountId, inbox, input);
       const secretsChanged = SECRET_FIELDS.some((field) => config[field] !== undefined);
       const values = {
         ...(input.name !== undefined ? { name: input.name } : {}),
@@ -201,6 +212,7 @@ export function createInboxAdminService(deps: {
         ...(secretsChanged ? { credentials: mergedCredentials(inbox, config) } : {}),
         // A new token is the administrator's answer to "reauthorization required".
         ...(config.api_key !== undefined ? { reauthorization_required_at: null, reauthorization_reason: null } : {}),
+        ...settings,
       };
       let updated: Inbox | undefined;
       try {
@@ -211,6 +223,7 @@ export function createInboxAdminService(deps: {
       }
       if (!updated) throw notFound('Caixa de entrada');
       if (secretsChanged || config.business_account_id !== undefined) await deps.onConnected?.(updated);
+      if (touchesAutomation(input)) deps.onSettingsChanged?.(updated);
       // Names of what changed, never the values: secrets must not reach the audit log.
       const fields = [
         ...Object.keys(input).filter((key) => key !== 'channel'),

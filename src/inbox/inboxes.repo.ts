@@ -1,6 +1,18 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Updateable } from 'kysely';
 import type { Db } from '../db/client.js';
-import type { ChannelType, Database, Inbox } from '../db/schema.js';
+import type { ChannelType, Database, Inbox, InboxesTable } from '../db/schema.js';
+
+/** Business hours and greeting columns, as written (jsonb as JSON text). */
+export type InboxSettingsColumns = Pick<
+  Updateable<InboxesTable>,
+  | 'working_hours_enabled'
+  | 'working_hours'
+  | 'out_of_office_message'
+  | 'timezone'
+  | 'greeting_enabled'
+  | 'greeting_message'
+  | 'greeting_menu'
+>;
 
 export function createInboxesRepo(db: Db) {
   return {
@@ -13,6 +25,7 @@ export function createInboxesRepo(db: Db) {
       businessAccountId: string | null;
       credentials: string | null;
       enableAutoAssignment?: boolean;
+      settings?: InboxSettingsColumns;
     }): Promise<Inbox> {
       return db
         .insertInto('inboxes')
@@ -25,6 +38,7 @@ export function createInboxesRepo(db: Db) {
           business_account_id: values.businessAccountId,
           credentials: values.credentials,
           ...(values.enableAutoAssignment === undefined ? {} : { enable_auto_assignment: values.enableAutoAssignment }),
+          ...values.settings,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -45,7 +59,8 @@ export function createInboxesRepo(db: Db) {
           | 'reauthorization_required_at'
           | 'reauthorization_reason'
         >
-      >,
+      > &
+        InboxSettingsColumns,
     ): Promise<Inbox | undefined> {
       return db
         .updateTable('inboxes')

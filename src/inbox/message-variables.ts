@@ -10,9 +10,35 @@ export interface VariableContext {
   account: { name: string };
 }
 
-const VARIABLE = /\{\{\s*([a-z_]+)\.([a-z_]+)\s*\}\}/g;
+/** One `{{object.field}}` or `{{object.field | filter}}` of a text, as written. */
+export interface VariableToken {
+  whole: string;
+  object: string;
+  field: string;
+  filter: string | null;
+}
 
-const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? '';
+// Anything between double braces is a variable candidate; its inside must then parse as `object.field [| filter]`.
+const CANDIDATE = /\{\{([^{}]*)\}\}/g;
+const INSIDE = /^\s*([a-z_]+)\.([a-z_]+)\s*(?:\|\s*([a-z_]+)\s*)?$/;
+
+/** Every `{{…}}` of a text, in order; `token` is null when its inside does not parse (e.g. `{{cliente}}`, `{{1}}`). */
+export function scanVariables(content: string): Array<{ whole: string; token: VariableToken | null }> {
+  return [...content.matchAll(CANDIDATE)].map((match) => ({ whole: match[0], token: parseInside(match[0], match[1]) }));
+}
+
+function parseInside(whole: string, inside = ''): VariableToken | null {
+  const parts = INSIDE.exec(inside);
+  if (!parts) return null;
+  return { whole, object: parts[1] ?? '', field: parts[2] ?? '', filter: parts[3] ?? null };
+}
+
+/** Replaces each `{{…}}` of a text with what `replace` returns for it (the shared parser of every variable syntax). */
+export function replaceVariables(content: string, replace: (token: VariableToken | null, whole: string) => string) {
+  return content.replace(CANDIDATE, (whole: string, inside: string) => replace(parseInside(whole, inside), whole));
+}
+
+export const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? '';
 const lastName = (name: string) => {
   const parts = name.trim().split(/\s+/);
   return parts.length > 1 ? (parts.at(-1) ?? '') : '';
@@ -55,7 +81,10 @@ function lookup(context: VariableContext, object: string, field: string): string
  * attendant sees it instead of the customer receiving a sentence with a hole in it.
  */
 export function renderMessageVariables(content: string, context: VariableContext): string {
-  return content.replace(VARIABLE, (whole, object: string, field: string) => lookup(context, object, field) ?? whole);
+  // Filters (`{{contact.name | x}}`) belong to notification templates; here they stay as typed.
+  return replaceVariables(content, (token, whole) =>
+    token && token.filter === null ? (lookup(context, token.object, token.field) ?? whole) : whole,
+  );
 }
 
 export const hasMessageVariables = (content: string) => content.includes('{{');

@@ -13,6 +13,10 @@ export const JOB_NAMES = [
   'webhooks.deliver',
   'conversation.wake_snoozed',
   'business_events.handle',
+  'dispatch.expire_offer',
+  'notify.deliver',
+  'broadcast.run',
+  'sms.send',
 ] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];

@@ -155,6 +155,9 @@ export function createJobSystem(deps: JobSystemDeps) {
       registry = value;
     },
 
+    /** A job's definition (tests run a handler directly to race it against itself). */
+    definition: (name: JobName) => requireRegistry().require(name),
+
     /** Validates the payload against the job's schema, commits the row, then hands its id to the driver. */
     async enqueue(name: JobName, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
       const row = toRow(name, payload, options);

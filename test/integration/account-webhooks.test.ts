@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/db/transaction.js';
 import { sleep } from '../../src/shared/clock.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
 import { createLogCapture, createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -430,6 +431,198 @@ describe('delivering', () => {
     expect(redirected).toMatchObject({ status: 'failed', attempts: 1, response_status: 302 });
     expect(redirected?.error).toContain(`${receiver.url}/elsewhere`);
     expect(receiver.at('/elsewhere')).toHaveLength(0);
+  });
+});
+
+describe('Santana events', () => {
+  let booking = 0;
+  const crm = (method: 'POST' | 'PATCH', url: string, payload: object) =>
+    t.inject({ method, url: `/api/v1/accounts/1${url}`, headers: admin.tokenHeaders, payload });
+
+  async function person(name: string) {
+    return t.db
+      .insertInto('contacts')
+      .values({
+        account_id: 1,
+        name,
+        phone_number: `+55119${String(Date.now()).slice(-8)}`,
+        custom_attributes: '{}',
+        additional_attributes: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+  }
+
+  /** A client's event needing one provider of a new service, and a provider offering it. */
+  async function bookEvent() {
+    booking++;
+    const service = await t.db
+      .insertInto('service_types')
+      .values({ account_id: 1, name: `Garçom ${process.pid}-${booking}` })
+      .returning(['id', 'name'])
+      .executeTakeFirstOrThrow();
+    const client = await t.db
+      .insertInto('clients')
+      .values({ account_id: 1, contact_id: (await person('Cliente Webhook')).id, address: '{}' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const provider = await t.db
+      .insertInto('providers')
+      .values({ account_id: 1, contact_id: (await person('Paulo Prestador')).id, active: true, rating: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await t.db
+      .insertInto('provider_services')
+      .values({ provider_id: provider.id, service_type_id: service.id, account_id: 1 })
+      .execute();
+    const start = new Date(Date.UTC(2031, 2, 1, 22) + booking * 86_400_000);
+    const created = await crm('POST', '/events', {
+      title: `Casamento ${booking}`,
+      client_id: client.id,
+      starts_at: start.toISOString(),
+      ends_at: new Date(start.getTime() + 4 * 3_600_000).toISOString(),
+      staffing: [{ service: service.name, quantity: 1 }],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    return { event: created.json() as { id: number; title: string }, client, provider, service };
+  }
+
+  const record = (name: string, data: Record<string, unknown>) =>
+    inTransaction(t.db, (tx) => t.app.services.businessEvents.record(tx, { accountId: 1, name, data }));
+
+  it('are subscribable, and not part of the Chatwoot default a webhook gets without subscriptions', async () => {
+    const response = await api('POST', '', { url: `${receiver.url}/defaults` });
+    expect(response.statusCode).toBe(200);
+    const { subscriptions } = response.json().payload.webhook;
+    secrets.push(response.json().payload.webhook.secret);
+    expect(subscriptions).toContain('message_created');
+    expect(subscriptions).not.toContain('event_created');
+    const santana = await createWebhook('/santana-all', [
+      'event_created',
+      'event_updated',
+      'event_rescheduled',
+      'event_confirmed',
+      'event_cancelled',
+      'event_deleted',
+      'assignment_created',
+      'assignment_accepted',
+      'assignment_declined',
+      'assignment_withdrawn',
+      'offer_expired',
+      'notification_sent',
+      'notification_failed',
+    ]);
+    expect(santana.id).toBeGreaterThan(0);
+  });
+
+  it('sends event_created, event_updated and event_cancelled signed like Chatwoot’s, to account-wide webhooks only', async () => {
+    const webhook = await createWebhook('/crm-events', ['event_created', 'event_updated', 'event_cancelled']);
+    const scoped = await createWebhook('/crm-events-inbox', ['event_created'], { inbox_id: inbox.id });
+    const { event, client } = await bookEvent();
+    const [created] = await arrived('/crm-events');
+    if (!created) throw new Error('no request');
+    const timestamp = Number(created.headers['x-chatwoot-timestamp']);
+    const expected = createHmac('sha256', webhook.secret).update(`${timestamp}.${created.body}`).digest('hex');
+    expect(created.headers['x-chatwoot-signature']).toBe(`sha256=${expected}`);
+    expect(created.headers['x-chatwoot-delivery']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(created.json).toMatchObject({
+      event: 'event_created',
+      id: event.id,
+      title: event.title,
+      status: 'scheduled',
+      client: { id: client.id, name: 'Cliente Webhook' },
+      staffing: [expect.objectContaining({ quantity: 1, filled: 0 })],
+      account: { id: 1, name: expect.any(String) },
+      occurred_at: expect.any(String),
+    });
+
+    expect((await crm('PATCH', `/events/${event.id}`, { status: 'cancelled' })).statusCode).toBe(200);
+    const requests = await arrived('/crm-events', 3);
+    const byEvent = Object.fromEntries(requests.map((request) => [request.json.event, request.json]));
+    expect(byEvent.event_updated).toMatchObject({
+      id: event.id,
+      status: 'cancelled',
+      previous: { status: 'scheduled' },
+    });
+    expect(byEvent.event_cancelled).toMatchObject({ id: event.id, status: 'cancelled' });
+    await settled(webhook.id, 3);
+    expect(await deliveriesOf(scoped.id)).toHaveLength(0);
+  });
+
+  it('sends assignment_created and assignment_accepted with the provider and the booked event', async () => {
+    await createWebhook('/assignments', ['assignment_created', 'assignment_accepted']);
+    const { event, provider, service } = await bookEvent();
+    const assigned = await crm('POST', `/events/${event.id}/assignments`, {
+      provider_id: provider.id,
+      service: service.id,
+    });
+    expect(assigned.statusCode, assigned.body).toBe(201);
+    const assignmentId = assigned.json().id as number;
+    const [created] = await arrived('/assignments');
+    expect(created?.json).toMatchObject({
+      event: 'assignment_created',
+      id: assignmentId,
+      status: 'assigned',
+      service: service.name,
+      provider: { id: provider.id, name: 'Paulo Prestador', phone_number: expect.stringMatching(/^\+55/) },
+      calendar_event: { id: event.id, title: event.title },
+    });
+
+    // What dispatch records when the provider taps Aceitar (assignment.accepted, data: the offer).
+    await t.db
+      .updateTable('assignments')
+      .set({ status: 'accepted', responded_at: new Date(), response_source: 'button' })
+      .where('id', '=', assignmentId)
+      .execute();
+    await record('assignment.accepted', { id: assignmentId, event_id: event.id, provider_id: provider.id });
+    const requests = await arrived('/assignments', 2);
+    expect(requests.map((request) => request.json.event).sort()).toEqual(['assignment_accepted', 'assignment_created']);
+    expect(requests.find((request) => request.json.event === 'assignment_accepted')?.json).toMatchObject({
+      id: assignmentId,
+      status: 'accepted',
+      response_source: 'button',
+      provider: { id: provider.id },
+      calendar_event: { id: event.id, staffing: [expect.objectContaining({ filled: 1 })] },
+    });
+  });
+
+  it('sends notification_failed with the notification, its contact and the reason', async () => {
+    await createWebhook('/notifications', ['notification_failed']);
+    const contact = await person('Cliente Sem WhatsApp');
+    const notification = await t.db
+      .insertInto('notifications')
+      .values({
+        account_id: 1,
+        key: `test:webhook:${Date.now()}`,
+        kind: 'rule',
+        contact_id: contact.id,
+        due_at: new Date(),
+        status: 'failed',
+        channel: 'whatsapp',
+        error_code: '131026',
+        reason: 'O número não tem WhatsApp.',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await record('notification.failed', {
+      notification_id: notification.id,
+      contact_id: contact.id,
+      kind: 'rule',
+      channel: 'whatsapp',
+      error_code: '131026',
+      reason: 'O número não tem WhatsApp.',
+    });
+    const [request] = await arrived('/notifications');
+    expect(request?.json).toMatchObject({
+      event: 'notification_failed',
+      id: notification.id,
+      status: 'failed',
+      channel: 'whatsapp',
+      error_code: '131026',
+      reason: 'O número não tem WhatsApp.',
+      contact: { id: contact.id, name: 'Cliente Sem WhatsApp' },
+      account: { id: 1 },
+    });
   });
 });
 

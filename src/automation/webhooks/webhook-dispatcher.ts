@@ -1,33 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.js';
-import { inTransaction } from '../../db/transaction.js';
+import { inTransaction, type TxContext } from '../../db/transaction.js';
 import type { JobSystem } from '../../jobs/job-system.js';
 import type { AccountEvent, EventBus } from '../../realtime/event-bus.js';
 import type { Logger } from '../../shared/logger.js';
+import type { ChatwootWebhookEvent } from './webhook-events.js';
 import type { WebhookData, WebhookPayloads } from './webhook-payloads.js';
 import { webhooksRepo } from './webhooks.repo.js';
-
-/** Chatwoot's webhook event names an administrator may subscribe to. */
-export const WEBHOOK_EVENTS = [
-  'conversation_created',
-  'conversation_status_changed',
-  'conversation_updated',
-  'message_created',
-  'message_updated',
-  'contact_created',
-  'contact_updated',
-  // Accepted so Chatwoot configurations import unchanged; Santana has no web widget or typing events.
-  'webwidget_triggered',
-  'conversation_typing_on',
-  'conversation_typing_off',
-] as const;
-
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 type Subject = 'message' | 'conversation' | 'contact';
 
 /** Our event bus names → the webhook event and what the event's `data.id` points at. */
-const FROM_BUS: Record<string, { event: WebhookEvent; subject: Subject }> = {
+const FROM_BUS: Record<string, { event: ChatwootWebhookEvent; subject: Subject }> = {
   'message.created': { event: 'message_created', subject: 'message' },
   'message.updated': { event: 'message_updated', subject: 'message' },
   'conversation.created': { event: 'conversation_created', subject: 'conversation' },
@@ -37,8 +21,8 @@ const FROM_BUS: Record<string, { event: WebhookEvent; subject: Subject }> = {
   'contact.updated': { event: 'contact_updated', subject: 'contact' },
 };
 
-const CREATION_EVENTS = new Set<WebhookEvent>(['message_created', 'conversation_created', 'contact_created']);
-const WITH_CHANGED_ATTRIBUTES = new Set<WebhookEvent>([
+const CREATION_EVENTS = new Set<ChatwootWebhookEvent>(['message_created', 'conversation_created', 'contact_created']);
+const WITH_CHANGED_ATTRIBUTES = new Set<ChatwootWebhookEvent>([
   'conversation_updated',
   'conversation_status_changed',
   'contact_updated',
@@ -48,7 +32,12 @@ const WITH_CHANGED_ATTRIBUTES = new Set<WebhookEvent>([
  * One key per thing that happened: a creation happens once per row, whoever reports it; an update is
  * one published event (its id is unique across processes), so real changes are never merged.
  */
-export function dedupeKey(event: WebhookEvent, subject: Subject, id: number, eventId: string | undefined): string {
+export function dedupeKey(
+  event: ChatwootWebhookEvent,
+  subject: Subject,
+  id: number,
+  eventId: string | undefined,
+): string {
   const base = `${event}:${subject}:${id}`;
   return CREATION_EVENTS.has(event) ? base : `${base}:${eventId ?? randomUUID()}`;
 }
@@ -94,28 +83,15 @@ export function createWebhookDispatcher(deps: {
         : {}),
     });
     const key = dedupeKey(route.event, route.subject, id, published.id);
-    return inTransaction(deps.db, async (tx) => {
-      const inserted = await webhooksRepo.insertDeliveries(
-        tx.trx,
-        targets.map((webhook) => ({
-          accountId: published.accountId,
-          webhookId: webhook.id,
-          event: route.event,
-          dedupeKey: key,
-          deliveryId: randomUUID(),
-          payload,
-        })),
-      );
-      await deps.jobs.enqueueMany(
-        inserted.map((row) => ({
-          name: 'webhooks.deliver' as const,
-          payload: { deliveryId: row.id },
-          options: { key: deliveryJobKey(row.id, 0), accountId: row.account_id },
-        })),
-        tx,
-      );
-      return inserted.length;
-    });
+    return inTransaction(deps.db, (tx) =>
+      recordDeliveries(tx, deps.jobs, {
+        accountId: published.accountId,
+        webhookIds: targets.map((webhook) => webhook.id),
+        event: route.event,
+        dedupeKey: key,
+        payload,
+      }),
+    );
   }
 
   return {
@@ -142,6 +118,37 @@ export function createWebhookDispatcher(deps: {
 }
 
 export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>;
+
+/**
+ * A delivery row per webhook and its job, in `tx`; one already recorded for the same webhook and
+ * dedupe key is skipped. Returns how many were created.
+ */
+export async function recordDeliveries(
+  tx: TxContext,
+  jobs: JobSystem,
+  values: { accountId: number; webhookIds: number[]; event: string; dedupeKey: string; payload: string },
+): Promise<number> {
+  const inserted = await webhooksRepo.insertDeliveries(
+    tx.trx,
+    values.webhookIds.map((webhookId) => ({
+      accountId: values.accountId,
+      webhookId,
+      event: values.event,
+      dedupeKey: values.dedupeKey,
+      deliveryId: randomUUID(),
+      payload: values.payload,
+    })),
+  );
+  await jobs.enqueueMany(
+    inserted.map((row) => ({
+      name: 'webhooks.deliver' as const,
+      payload: { deliveryId: row.id },
+      options: { key: deliveryJobKey(row.id, 0), accountId: row.account_id },
+    })),
+    tx,
+  );
+  return inserted.length;
+}
 
 /** The job key of a delivery's n-th round (0 = the first; each redelivery starts a new one). */
 export const deliveryJobKey = (deliveryRowId: number, round: number) =>

@@ -6,7 +6,8 @@ import { inTransaction } from '../../db/transaction.js';
 import type { JobSystem } from '../../jobs/job-system.js';
 import { randomToken, type SecretBox } from '../../shared/crypto.js';
 import { AppError, notFound } from '../../shared/errors.js';
-import { deliveryJobKey, WEBHOOK_EVENTS } from './webhook-dispatcher.js';
+import { deliveryJobKey } from './webhook-dispatcher.js';
+import { CHATWOOT_WEBHOOK_EVENTS, WEBHOOK_EVENTS } from './webhook-events.js';
 import { webhooksRepo } from './webhooks.repo.js';
 
 type Webhook = Selectable<WebhooksTable>;
@@ -25,8 +26,9 @@ export interface Actor {
   ip: string;
 }
 
-// Chatwoot's default when a webhook is created without subscriptions: every event it can send.
-const DEFAULT_SUBSCRIPTIONS = WEBHOOK_EVENTS.filter((event) => !event.startsWith('conversation_typing'));
+// Chatwoot's default when a webhook is created without subscriptions: every event it can send. Santana's
+// own events are opt-in, so a Chatwoot receiver set up this way gets only what it knows.
+const DEFAULT_SUBSCRIPTIONS = CHATWOOT_WEBHOOK_EVENTS.filter((event) => !event.startsWith('conversation_typing'));
 const URL_LIMIT = 2048;
 
 function checkUrl(url: string): string {

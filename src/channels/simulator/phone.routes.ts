@@ -134,6 +134,32 @@ export async function simulatorPhoneRoutes(
     },
   );
 
+  api.get(
+    '/phones/:wa_id/sms',
+    {
+      schema: {
+        tags,
+        summary: 'SMS que o gateway simulado entregou a este telefone',
+        params: PhoneParamsSchema,
+        response: { 200: loose, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const ref = await simulatorFor(request);
+      const rows = await deps.simulator.sms.list(ref.inbox.account_id, request.params.wa_id);
+      return {
+        payload: rows.map((row) => ({
+          id: row.id,
+          sid: row.sid,
+          from: row.sender,
+          body: row.body,
+          status: row.status,
+          created_at: row.created_at,
+        })),
+      };
+    },
+  );
+
   api.post(
     '/phones/:wa_id/messages',
     {

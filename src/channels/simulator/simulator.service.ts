@@ -5,6 +5,7 @@ import type { Inbox } from '../../db/schema.js';
 import { openCredentials, sealCredentials } from '../../inbox/inbox-credentials.js';
 import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
 import type { SecretBox } from '../../shared/crypto.js';
+import { normalizePhone, whatsappVariants } from '../../shared/phone.js';
 import type { SimulatorInboxRef } from './simulator-webhooks.js';
 
 export const SIMULATOR_PHONE_NUMBER_ID = '109876543210001';
@@ -160,6 +161,38 @@ export function createSimulator(deps: { db: Db; inboxes: InboxesRepo; box: Secre
         mimeType: image.mime_type ?? 'image/jpeg',
         sha256: image.sha256 ?? '',
       };
+    },
+
+    /** SMS the simulator's gateway took (the SMS fallback when an account has no real gateway). */
+    sms: {
+      async record(values: { accountId: number; sid: string; to: string; sender: string | null; body: string }) {
+        await deps.db
+          .insertInto('simulator_sms')
+          .values({
+            account_id: values.accountId,
+            sid: values.sid,
+            to_number: values.to.replace(/\D/g, ''),
+            sender: values.sender,
+            body: values.body,
+          })
+          .execute();
+      },
+
+      async setStatus(sid: string, status: 'delivered' | 'failed') {
+        await deps.db.updateTable('simulator_sms').set({ status }).where('sid', '=', sid).execute();
+      },
+
+      /** A phone's SMS, whichever form of a Brazilian mobile (with or without the 9th digit) it was sent to. */
+      async list(accountId: number, waId: string) {
+        const phone = normalizePhone(waId);
+        return deps.db
+          .selectFrom('simulator_sms')
+          .select(['id', 'sid', 'sender', 'body', 'status', 'created_at'])
+          .where('account_id', '=', accountId)
+          .where('to_number', 'in', phone ? whatsappVariants(phone) : [waId])
+          .orderBy('id')
+          .execute();
+      },
     },
 
     async lastFromPhone(inboxId: number, waId: string) {

@@ -10,6 +10,7 @@ import { conversationsRepo } from '../../inbox/conversations.repo.js';
 import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
 import { messagesRepo, type StatusChange } from '../../inbox/messages.repo.js';
 import type { JobSystem } from '../../jobs/job-system.js';
+import type { MessageOutcomes } from '../../notify/message-outcomes.js';
 import type { AccountEvent, EventBus } from '../../realtime/event-bus.js';
 import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
@@ -60,6 +61,8 @@ export function createWhatsAppInboundService(deps: {
   clock?: Clock;
   /** message.incoming for replies to offers, opt-out keywords, greeting menu and automation rules. */
   businessEvents?: BusinessEvents;
+  /** Notifications and business events that follow an outgoing message's status. */
+  outcomes?: MessageOutcomes;
 }) {
   const publishAll = (tx: TxContext, inboxId: number, events: AccountEvent[]) =>
     tx.afterCommit(() => {
@@ -225,6 +228,7 @@ export function createWhatsAppInboundService(deps: {
     };
     const updated = await messagesRepo.advanceStatus(tx.trx, inbox.id, event.wamid, change);
     if (updated) {
+      await deps.outcomes?.onStatus(tx, updated);
       publishAll(tx, inbox.id, [
         {
           accountId: inbox.account_id,

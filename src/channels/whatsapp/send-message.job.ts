@@ -10,6 +10,7 @@ import { OutgoingMessageIdSchema } from '../../inbox/outgoing-messages.service.j
 import { defineJob, RetryLaterError } from '../../jobs/job-definition.js';
 import type { JobSystem } from '../../jobs/job-system.js';
 import type { RateLimiter } from '../../jobs/rate-limiter.js';
+import type { MessageOutcomes } from '../../notify/message-outcomes.js';
 import type { EventBus } from '../../realtime/event-bus.js';
 import type { MediaStorage } from '../../shared/media-storage.js';
 import { explainWhatsAppError, isPermanentWhatsAppError } from './error-reasons.js';
@@ -39,6 +40,8 @@ export function createSendMessageJob(deps: {
   events: EventBus;
   storage: MediaStorage;
   jobs: JobSystem;
+  /** Notifications and business events that follow a message's status. */
+  outcomes?: MessageOutcomes;
 }) {
   const publish = (message: Pick<Message, 'id' | 'account_id' | 'inbox_id' | 'conversation_id' | 'status'>) =>
     deps.events.publish({
@@ -77,6 +80,7 @@ export function createSendMessageJob(deps: {
         .returningAll()
         .executeTakeFirst();
       if (!failed) return;
+      await deps.outcomes?.onStatus(tx, failed);
       await queueNextInGroup(tx, message);
       tx.afterCommit(() => publish(failed));
     });
@@ -188,6 +192,7 @@ export function createSendMessageJob(deps: {
           for (const change of await messagesRepo.takePendingStatuses(tx.trx, message.inbox_id, wamid)) {
             latest = (await messagesRepo.advanceStatus(tx.trx, message.inbox_id, wamid, change)) ?? latest;
           }
+          await deps.outcomes?.onStatus(tx, latest);
           await queueNextInGroup(tx, message);
           tx.afterCommit(() => publish(latest));
         });

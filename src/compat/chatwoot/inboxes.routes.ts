@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { InboxAutomationInputSchema, InboxAutomationViewSchema } from '../../automation/inbox-hours/inbox-settings.js';
 import type { Inbox } from '../../db/schema.js';
 import { accountOf, requireAdministrator } from '../../http/request-context.js';
 import { AccountParamsSchema, errorResponses, idParam } from '../../http/schemas.js';
@@ -21,8 +22,7 @@ const InboxSchema = z
     phone_number: z.string().nullable(),
     avatar_url: z.string(),
     enable_auto_assignment: z.boolean(),
-    greeting_enabled: z.boolean(),
-    working_hours_enabled: z.boolean(),
+    ...InboxAutomationViewSchema.shape,
     provider_config: z
       .object({
         phone_number_id: z.string().nullable(),
@@ -72,6 +72,7 @@ const ProviderConfigSchema = z.strictObject({
 const CreateInboxSchema = z.strictObject({
   name: NameSchema,
   enable_auto_assignment: z.boolean().optional(),
+  ...InboxAutomationInputSchema.shape,
   channel: z.discriminatedUnion(
     'type',
     [
@@ -92,6 +93,7 @@ const CreateInboxSchema = z.strictObject({
 const UpdateInboxSchema = z.strictObject({
   name: NameSchema.optional(),
   enable_auto_assignment: z.boolean().optional(),
+  ...InboxAutomationInputSchema.shape,
   channel: z
     .strictObject({
       phone_number: PhoneSchema.optional(),
@@ -106,7 +108,12 @@ const InboxParamsSchema = idParam('inbox_id');
 /** Chatwoot's inboxes. The template routes (/:id/sync_templates, /:id/message_templates) live elsewhere. */
 export async function chatwootInboxesRoutes(
   app: FastifyInstance,
-  deps: { inboxAdmin: InboxAdminService; frontendUrl: string },
+  deps: {
+    inboxAdmin: InboxAdminService;
+    frontendUrl: string;
+    /** APP_TIMEZONE, shown when an inbox has none. */
+    timeZone: string;
+  },
 ) {
   const { inboxAdmin } = deps;
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -114,6 +121,7 @@ export async function chatwootInboxesRoutes(
   const present = (request: FastifyRequest, inbox: Inbox) =>
     serializeInbox(inbox, {
       webhookUrl: inboxWebhookUrl(deps.frontendUrl, inbox),
+      timeZone: deps.timeZone,
       ...(accountOf(request).role === 'administrator' ? { verifyToken: inboxAdmin.verifyTokenOf(inbox) } : {}),
     });
 
@@ -171,7 +179,8 @@ export async function chatwootInboxesRoutes(
       preHandler: requireAdministrator,
       schema: {
         tags,
-        summary: 'Alterar nome, atribuição automática ou credenciais (administradores)',
+        summary:
+          'Alterar nome, atribuição automática, credenciais, horário de atendimento ou saudação (administradores)',
         params: InboxParamsSchema,
         body: UpdateInboxSchema,
         response: { 200: InboxSchema, ...errorResponses(400, 401, 403, 404, 422) },

@@ -1,3 +1,4 @@
+import { automationView } from '../../automation/inbox-hours/inbox-settings.js';
 import { explainWhatsAppError } from '../../channels/whatsapp/error-reasons.js';
 import type { Attachment, Contact, Conversation, Inbox, Message } from '../../db/schema.js';
 import type { CannedResponse } from '../../inbox/canned-responses.repo.js';
@@ -68,7 +69,10 @@ export function inboxWebhookUrl(frontendUrl: string, inbox: Inbox): string | nul
  * Chatwoot's inbox. Credentials never leave the server: only the verify token, which administrators must
  * paste into the Meta app, is shown, and only when `verifyToken` is passed (administrators).
  */
-export function serializeInbox(inbox: Inbox, options: { webhookUrl: string | null; verifyToken?: string | null }) {
+export function serializeInbox(
+  inbox: Inbox,
+  options: { webhookUrl: string | null; verifyToken?: string | null; timeZone: string },
+) {
   const whatsapp = inbox.channel_type === 'whatsapp_cloud';
   return {
     id: inbox.id,
@@ -80,8 +84,8 @@ export function serializeInbox(inbox: Inbox, options: { webhookUrl: string | nul
     phone_number: inbox.phone_number ? `+${inbox.phone_number}` : null,
     avatar_url: '',
     enable_auto_assignment: inbox.enable_auto_assignment,
-    greeting_enabled: false,
-    working_hours_enabled: false,
+    // Business hours, out-of-office and greeting (with Santana's greeting_menu).
+    ...automationView(inbox, options.timeZone),
     provider_config: whatsapp
       ? {
           phone_number_id: inbox.phone_number_id,

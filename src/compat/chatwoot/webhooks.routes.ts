@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { WEBHOOK_EVENTS } from '../../automation/webhooks/webhook-dispatcher.js';
+import { WEBHOOK_EVENTS } from '../../automation/webhooks/webhook-events.js';
 import type { WebhooksService } from '../../automation/webhooks/webhooks.service.js';
 import { accountOf, principalOf, requireAdministrator } from '../../http/request-context.js';
 import { AccountParamsSchema, errorResponses, idParam, PageQuerySchema } from '../../http/schemas.js';

@@ -1,5 +1,6 @@
 import type { EventStatus } from '../../db/schema.js';
 import type { TxContext } from '../../db/transaction.js';
+import type { InboxScope } from '../../inbox/inbox-access.js';
 import type { Actor } from '../../inbox/member-set.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import {
@@ -50,6 +51,7 @@ export async function updateEventInTransaction(
   actor: Actor,
   id: number,
   input: UpdateEventInput,
+  scope: InboxScope,
 ): Promise<void> {
   const { accountId } = actor;
   const { trx } = tx;
@@ -83,7 +85,7 @@ export async function updateEventInTransaction(
   }
   if (input.conversation_id !== undefined) {
     changes.conversation_id =
-      input.conversation_id === null ? null : await resolveConversation(trx, accountId, input.conversation_id);
+      input.conversation_id === null ? null : await resolveConversation(trx, accountId, input.conversation_id, scope);
   }
   if (moved) Object.assign(changes, { starts_at: startsAt, ends_at: endsAt });
   if (status !== event.status) changes.status = status;

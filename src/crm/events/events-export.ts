@@ -24,7 +24,8 @@ const reais = (cents: number | null) =>
     ? ''
     : (cents / 100).toLocaleString('pt-BR', { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false });
 
-function placeOf(location: Record<string, unknown>): string {
+/** An event's location in one line: "Rua das Flores, 10 - Centro - São Paulo/SP". */
+export function placeOf(location: Record<string, unknown>): string {
   const part = (key: string) => (typeof location[key] === 'string' ? (location[key] as string) : '');
   const street = [part('address'), part('number')].filter(Boolean).join(', ');
   const city = [part('city'), part('state')].filter(Boolean).join('/');

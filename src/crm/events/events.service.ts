@@ -1,4 +1,5 @@
 import { inTransaction } from '../../db/transaction.js';
+import type { InboxScope } from '../../inbox/inbox-access.js';
 import type { Actor } from '../../inbox/member-set.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { lockEventBooking } from '../assignments/booking.js';
@@ -48,7 +49,8 @@ export function createEventsService(deps: EventsDeps) {
       return { meta: { count, current_page: query.page }, payload: await loadEventViews(db, accountId, rows) };
     },
 
-    async create(actor: Actor, input: CreateEventInput): Promise<EventView> {
+    /** `scope`: the inboxes the caller sees (a conversation_id elsewhere answers 404). */
+    async create(actor: Actor, input: CreateEventInput, scope: InboxScope): Promise<EventView> {
       checkEventTimes(input.starts_at, input.ends_at);
       const row = await inTransaction(db, async (tx) => {
         const { trx } = tx;
@@ -59,7 +61,7 @@ export function createEventsService(deps: EventsDeps) {
           : null;
         const staffing = await resolveStaffing(trx, accountId, input.staffing ?? []);
         const conversationId = input.conversation_id
-          ? await resolveConversation(trx, accountId, input.conversation_id)
+          ? await resolveConversation(trx, accountId, input.conversation_id, scope)
           : null;
         const created = await insertEvent(trx, accountId, {
           client_id: input.client_id,
@@ -103,8 +105,8 @@ export function createEventsService(deps: EventsDeps) {
       return get(actor.accountId, row.id);
     },
 
-    async update(actor: Actor, id: number, input: UpdateEventInput): Promise<EventView> {
-      await inTransaction(db, (tx) => updateEventInTransaction(deps, tx, actor, id, input));
+    async update(actor: Actor, id: number, input: UpdateEventInput, scope: InboxScope): Promise<EventView> {
+      await inTransaction(db, (tx) => updateEventInTransaction(deps, tx, actor, id, input, scope));
       return get(actor.accountId, id);
     },
 

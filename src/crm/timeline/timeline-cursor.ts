@@ -11,6 +11,7 @@ export const TIMELINE_KINDS = [
   'deal_stage',
   'activity',
   'note',
+  'notification',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
@@ -23,6 +24,7 @@ export const KIND_RANK: Record<TimelineKind, number> = {
   deal_stage: 5,
   activity: 6,
   note: 7,
+  notification: 8,
 };
 
 export interface TimelineCursor {

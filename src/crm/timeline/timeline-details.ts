@@ -163,4 +163,29 @@ export const timelineDetails = {
       .where('contact_notes.id', 'in', ids)
       .execute();
   },
+
+  notifications(db: Executor, accountId: number, ids: number[]) {
+    if (!ids.length) return none<never>();
+    return db
+      .selectFrom('notifications')
+      .leftJoin('notification_templates as t', 't.id', 'notifications.template_id')
+      .select([
+        'notifications.id',
+        'notifications.kind',
+        'notifications.category',
+        'notifications.status',
+        'notifications.channel',
+        'notifications.reason',
+        'notifications.error_code',
+        'notifications.event_id',
+        'notifications.broadcast_id',
+        'notifications.due_at',
+        'notifications.sent_at',
+        'notifications.template_id',
+        't.name as template_name',
+      ])
+      .where('notifications.account_id', '=', accountId)
+      .where('notifications.id', 'in', ids)
+      .execute();
+  },
 };

@@ -104,6 +104,14 @@ export async function timelineKeys(
       sql`n.id`,
       sql`n.account_id = ${accountId} AND n.contact_id = ${contactId}`,
     ),
+    // Automated sends: when they left, or when they are (were) due if they never did.
+    branch(
+      'notification',
+      sql`notifications nt`,
+      sql`coalesce(nt.sent_at, nt.due_at)`,
+      sql`nt.id`,
+      sql`nt.account_id = ${accountId} AND nt.contact_id = ${contactId}`,
+    ),
   ];
 
   const result = await sql<{ rank: number; id: number; at: Date; at_key: string }>`

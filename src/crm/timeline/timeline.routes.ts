@@ -71,6 +71,19 @@ const TimelineEntrySchema = z
       assignee: NamedRef.nullable(),
     }),
     entry('note', { content: z.string(), user: NamedRef.nullable() }),
+    entry('notification', {
+      notification_kind: z.enum(['rule', 'offer', 'offer_reply', 'broadcast', 'consent']),
+      category: z.enum(['utility', 'marketing']),
+      status: z.enum(['scheduled', 'queued', 'sent', 'delivered', 'read', 'failed', 'cancelled', 'skipped']),
+      channel: z.enum(['whatsapp', 'sms']).nullable(),
+      reason: z.string().nullable().meta({ description: 'Por que foi adiada, pulada ou falhou' }),
+      error_code: z.string().nullable(),
+      event_id: z.number().nullable(),
+      broadcast_id: z.number().nullable(),
+      template: NamedRef.nullable(),
+      due_at: InstantOut,
+      sent_at: InstantOut.nullable(),
+    }),
   ])
   .meta({ id: 'TimelineEntry' });
 
@@ -93,7 +106,7 @@ export async function contactTimelineRoutes(
         tags: ['CRM: linha do tempo'],
         summary: 'Linha do tempo do contato (da mais recente à mais antiga)',
         description:
-          'Junta conversas (resumidas: quantidade de mensagens, primeira e última, prévia da última), eventos do perfil de cliente, escalas do perfil de prestador, negócios e mudanças de etapa, atividades e notas. Agentes veem só conversas das suas caixas de entrada.',
+          'Junta conversas (resumidas: quantidade de mensagens, primeira e última, prévia da última), eventos do perfil de cliente, escalas do perfil de prestador, negócios e mudanças de etapa, atividades, notas e notificações automáticas (no envio, ou no horário previsto se não saíram). Agentes veem só conversas das suas caixas de entrada.',
         params: ContactParams,
         querystring: TimelineQuerySchema,
         response: {

@@ -8,14 +8,17 @@ import { timelineDetails } from './timeline-details.js';
 const ref = (id: number | null, name: string | null) => (id !== null && name !== null ? { id, name } : null);
 const isoOrNull = (date: Date | null) => (date ? new Date(date).toISOString() : null);
 
-/** One timeline per person: conversations, events, assignments, deals and their moves, activities, notes. */
+/**
+ * One timeline per person: conversations, events, assignments, deals and their moves, activities, notes
+ * and the automated notifications sent (or not) to them.
+ */
 export function createTimelineService(deps: { db: Db }) {
   const { db } = deps;
 
   /** Every entry of the page with what it shows, by kind and id. */
   async function details(accountId: number, keys: TimelineKey[]) {
     const ids = (kind: TimelineKind) => keys.filter((key) => key.kind === kind).map((key) => key.id);
-    const [conversations, events, assignments, deals, moves, activities, notes] = await Promise.all([
+    const [conversations, events, assignments, deals, moves, activities, notes, notifications] = await Promise.all([
       timelineDetails.conversations(db, accountId, ids('conversation')),
       timelineDetails.events(db, accountId, ids('event')),
       timelineDetails.assignments(db, accountId, ids('assignment')),
@@ -23,6 +26,7 @@ export function createTimelineService(deps: { db: Db }) {
       timelineDetails.stageChanges(db, accountId, ids('deal_stage')),
       timelineDetails.activities(db, accountId, ids('activity')),
       timelineDetails.notes(db, accountId, ids('note')),
+      timelineDetails.notifications(db, accountId, ids('notification')),
     ]);
     const byKind = new Map<string, Record<string, unknown>>();
     const put = (kind: TimelineKind, id: number, entry: Record<string, unknown>) => byKind.set(`${kind}:${id}`, entry);
@@ -72,6 +76,22 @@ export function createTimelineService(deps: { db: Db }) {
       });
     }
     for (const n of notes) put('note', n.id, { id: n.id, content: n.content, user: ref(n.user_id, n.user_name) });
+    for (const n of notifications) {
+      put('notification', n.id, {
+        id: n.id,
+        notification_kind: n.kind,
+        category: n.category,
+        status: n.status,
+        channel: n.channel,
+        reason: n.reason,
+        error_code: n.error_code,
+        event_id: n.event_id,
+        broadcast_id: n.broadcast_id,
+        template: ref(n.template_id, n.template_name),
+        due_at: isoOrNull(n.due_at),
+        sent_at: isoOrNull(n.sent_at),
+      });
+    }
     return byKind;
   }
 

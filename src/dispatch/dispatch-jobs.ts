@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { BusinessEventListener } from '../automation/business-events.js';
+import { defineJob } from '../jobs/job-definition.js';
+import type { DispatchService } from './dispatch.service.js';
+import { incomingReplyOf } from './replies/incoming-replies.js';
+
+/** dispatch.expire_offer, due at the offer's expires_at (key `offer-expiry:<assignment id>`). */
+export function createExpireOfferJob(dispatch: Pick<DispatchService, 'expireOffer'>) {
+  return defineJob({
+    name: 'dispatch.expire_offer',
+    schema: z.object({ assignmentId: z.number().int().positive() }),
+    handler: async ({ assignmentId }) =>
+      (await dispatch.expireOffer(assignmentId)) === 'expired' ? 'done' : 'skipped',
+  });
+}
+
+/** Business events dispatch reacts to: providers' answers, undeliverable offers, cancelled events. */
+export function dispatchListeners(
+  dispatch: Pick<DispatchService, 'handleIncomingReply' | 'cancelForEvent' | 'expireOffer'>,
+): BusinessEventListener[] {
+  return [
+    {
+      id: 'dispatch.offer_replies',
+      wants: (event) => event.name === 'message.incoming' && incomingReplyOf(event.data) !== null,
+      handle: async (event) => {
+        await dispatch.handleIncomingReply(event.accountId, event.data);
+      },
+    },
+    {
+      // An offer that cannot reach the provider (no WhatsApp, no SMS) should not hold the line until it expires.
+      id: 'dispatch.offer_undelivered',
+      wants: (event) =>
+        event.name === 'notification.failed' &&
+        event.data.kind === 'offer' &&
+        typeof event.data.assignment_id === 'number',
+      handle: async (event) => {
+        await dispatch.expireOffer(event.data.assignment_id as number, 'undelivered');
+      },
+    },
+    {
+      id: 'dispatch.event_cancelled',
+      wants: (event) => event.name === 'event.cancelled',
+      handle: async (event) => {
+        const eventId = Number(event.data.id);
+        if (Number.isInteger(eventId)) await dispatch.cancelForEvent(event.accountId, eventId);
+      },
+    },
+  ];
+}
