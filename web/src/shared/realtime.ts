@@ -9,7 +9,8 @@ export interface AccountEvent {
 
 export type StreamStatus = 'connecting' | 'open' | 'reconnecting';
 
-const EVENT_NAMES = [
+/** What the inbox listens to; other screens pass their own names (e.g. dispatch.updated on the event page). */
+export const INBOX_EVENT_NAMES = [
   'message.created',
   'message.updated',
   'conversation.created',
@@ -29,10 +30,12 @@ export function useAccountEvents(
   accountId: number | null,
   onEvent: (event: AccountEvent) => void,
   onResync: () => void,
+  eventNames: readonly string[] = INBOX_EVENT_NAMES,
 ): StreamStatus {
   const [status, setStatus] = useState<StreamStatus>('connecting');
   const handlers = useRef({ onEvent, onResync });
   handlers.current = { onEvent, onResync };
+  const names = eventNames.join(',');
 
   useEffect(() => {
     if (accountId === null) return;
@@ -52,10 +55,10 @@ export function useAccountEvents(
         // a malformed frame is ignored; the next resync repairs the view
       }
     };
-    for (const name of EVENT_NAMES) source.addEventListener(name, listener);
+    for (const name of names.split(',')) source.addEventListener(name, listener);
     source.addEventListener('resync', () => handlers.current.onResync());
     return () => source.close();
-  }, [accountId]);
+  }, [accountId, names]);
 
   return status;
 }

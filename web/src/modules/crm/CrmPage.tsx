@@ -43,14 +43,25 @@ export function resolveCrmPath(
 }
 
 /** The CRM screens: clients, providers, events (calendar and list), pipeline and "minhas tarefas". */
-export function CrmPage({ accountId, userId, pathname }: { accountId: number; userId: number; pathname: string }) {
+export function CrmPage({
+  accountId,
+  userId,
+  isAdmin,
+  pathname,
+}: {
+  accountId: number;
+  userId: number;
+  /** Administrators also see the delete actions (the API refuses them to agents). */
+  isAdmin: boolean;
+  pathname: string;
+}) {
   const t = useModuleMessages(crmMessages);
   const api = useMemo(() => crmApi(accountId), [accountId]);
   const route = resolveCrmPath(pathname);
   let screen: React.ReactNode;
   switch (route?.screen) {
     case 'clients':
-      screen = <ClientsPage api={api} />;
+      screen = <ClientsPage api={api} isAdmin={isAdmin} />;
       break;
     case 'providers':
       screen = <ProvidersPage api={api} />;
@@ -62,10 +73,10 @@ export function CrmPage({ accountId, userId, pathname }: { accountId: number; us
       screen = <EventsPage api={api} />;
       break;
     case 'event':
-      screen = <EventPage key={route.id} api={api} eventId={route.id} />;
+      screen = <EventPage key={route.id} api={api} accountId={accountId} eventId={route.id} isAdmin={isAdmin} />;
       break;
     case 'pipeline':
-      screen = <PipelinePage api={api} />;
+      screen = <PipelinePage api={api} accountId={accountId} />;
       break;
     case 'tasks':
       screen = <TasksPage api={api} userId={userId} />;

@@ -295,6 +295,8 @@ export function crmApi(accountId: number) {
       get: (id: number) => get<Client>(`/clients/${id}`),
       create: (input: ClientInput) => send<Client>('POST', '/clients', input),
       update: (id: number, input: Partial<ClientInput>) => send<Client>('PATCH', `/clients/${id}`, input),
+      /** Administrators only; a client with events answers 409 (cancel the events instead). */
+      remove: (id: number) => send<null>('DELETE', `/clients/${id}`),
       /** The contact's client profile, or null. */
       ofContact: (contactId: number) =>
         get<Page<Client>>(`/clients${queryString({ contact_id: contactId })}`).then((page) => page.payload[0] ?? null),
@@ -316,6 +318,8 @@ export function crmApi(accountId: number) {
     events: {
       list: (filters: EventFilters) => get<Page<CrmEvent>>(`/events${queryString({ ...filters })}`),
       get: (id: number) => get<CrmEvent>(`/events/${id}`),
+      /** Administrators only; an event with history (any assignment) answers 409: cancel it instead. */
+      remove: (id: number) => send<{ success: boolean }>('DELETE', `/events/${id}`),
       create: (input: EventInput) => send<CrmEvent>('POST', '/events', input),
       update: (id: number, input: Partial<EventInput> & { status?: EventStatus }) =>
         send<CrmEvent>('PATCH', `/events/${id}`, input),

@@ -15,7 +15,7 @@ describe('settings navigation', () => {
     expect(resolveSettingsPath('/configuracoes/nada').section).toBeNull();
   });
 
-  it('lists the eight sections in Portuguese and marks the current one', () => {
+  it('lists the eleven sections in Portuguese and marks the current one', () => {
     const html = renderToStaticMarkup(<SettingsPage accountId={1} pathname="/configuracoes/marcadores" />);
     for (const name of [
       'Caixas de entrada',
@@ -26,10 +26,13 @@ describe('settings navigation', () => {
       'Respostas prontas',
       'Modelos',
       'Webhooks',
+      'Horário e saudação',
+      'Horário de silêncio',
+      'SMS',
     ]) {
       expect(html).toContain(`>${name}</a>`);
     }
-    expect(SECTIONS).toHaveLength(8);
+    expect(SECTIONS).toHaveLength(11);
     expect(html).toContain('<a href="/configuracoes/marcadores" aria-current="page">Marcadores</a>');
     expect(html).toContain('role="status">Carregando…');
   });

@@ -2,18 +2,32 @@ import { type ComponentType, useEffect, useMemo } from 'react';
 import { useModuleMessages } from '../../shared/i18n';
 import { Link, navigate } from '../../shared/router';
 import { AgentsSection } from './agents/AgentsSection';
+import { BusinessHoursSection } from './business-hours/BusinessHoursSection';
 import { CannedResponsesSection } from './canned/CannedResponsesSection';
 import { InboxesSection } from './inboxes/InboxesSection';
 import { LabelsSection } from './labels/LabelsSection';
+import { QuietHoursSection } from './quiet-hours/QuietHoursSection';
 import { ServiceTypesSection } from './service-types/ServiceTypesSection';
 import { type SettingsApi, settingsApi } from './settings.api';
 import { settingsMessages } from './settings.messages';
+import { SmsSection } from './sms/SmsSection';
 import { TeamsSection } from './teams/TeamsSection';
 import { TemplatesSection } from './templates/TemplatesSection';
 import { WebhooksSection } from './webhooks/WebhooksSection';
 import './settings.css';
 
-type SectionKey = 'inboxes' | 'agents' | 'teams' | 'labels' | 'serviceTypes' | 'canned' | 'templates' | 'webhooks';
+type SectionKey =
+  | 'inboxes'
+  | 'agents'
+  | 'teams'
+  | 'labels'
+  | 'serviceTypes'
+  | 'canned'
+  | 'templates'
+  | 'webhooks'
+  | 'businessHours'
+  | 'quietHours'
+  | 'sms';
 
 interface Section {
   key: SectionKey;
@@ -31,6 +45,9 @@ export const SECTIONS: Section[] = [
   { key: 'canned', slug: 'respostas-prontas', Component: CannedResponsesSection },
   { key: 'templates', slug: 'modelos', Component: TemplatesSection },
   { key: 'webhooks', slug: 'webhooks', Component: WebhooksSection },
+  { key: 'businessHours', slug: 'horario-e-saudacao', Component: BusinessHoursSection },
+  { key: 'quietHours', slug: 'horario-de-silencio', Component: QuietHoursSection },
+  { key: 'sms', slug: 'sms', Component: SmsSection },
 ];
 
 /** `/configuracoes/webhooks/3` → the webhooks section and `['3']`; unknown slugs → null. */

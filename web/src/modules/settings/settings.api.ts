@@ -24,7 +24,56 @@ export interface Inbox {
   templates_synced_at: number | null;
   templates_sync_error: string | null;
   created_at: number | null;
+  /** Business hours, out-of-office reply and greeting (issue 6), absent on older servers. */
+  working_hours_enabled?: boolean;
+  working_hours?: WorkingHoursDay[];
+  out_of_office_message?: string | null;
+  timezone?: string;
+  greeting_enabled?: boolean;
+  greeting_message?: string | null;
+  greeting_menu?: GreetingOption[];
 }
+
+/** One day of an inbox's business hours, in Chatwoot's shape (day_of_week 0 = Sunday). */
+export interface WorkingHoursDay {
+  day_of_week: number;
+  closed_all_day: boolean;
+  open_all_day: boolean;
+  open_hour: number | null;
+  open_minutes: number | null;
+  close_hour: number | null;
+  close_minutes: number | null;
+}
+
+/** A greeting menu option: the key the client sends ("1"), and where it routes the conversation. */
+export interface GreetingOption {
+  key: string;
+  title: string;
+  team_id: number | null;
+  labels: string[];
+  reply: string | null;
+}
+
+export interface QuietHours {
+  enabled: boolean;
+  start: string;
+  end: string;
+}
+
+export type SmsProvider = 'twilio' | 'zenvia' | 'simulator';
+
+/** The account's SMS gateway; credentials are write-only. */
+export interface SmsSettings {
+  provider: SmsProvider | null;
+  sender: string | null;
+  configured: boolean;
+  status_callback_url: string | null;
+}
+
+export type SmsSettingsInput =
+  | { provider: 'twilio'; sender: string; credentials?: { account_sid: string; auth_token: string } }
+  | { provider: 'zenvia'; sender: string; credentials?: { api_token: string } }
+  | { provider: 'simulator'; sender?: string | null };
 
 export type Role = 'administrator' | 'agent';
 export type Availability = 'available' | 'busy' | 'offline';
@@ -169,6 +218,17 @@ export function settingsApi(accountId: number) {
       update: (id: number, body: Omit<CannedResponse, 'id'>) =>
         call<CannedResponse>('PATCH', `/canned_responses/${id}`, body),
       remove: (id: number) => call<null>('DELETE', `/canned_responses/${id}`),
+    },
+    quietHours: {
+      get: () => call<{ quiet_hours: QuietHours }>('GET', '/notification_settings').then((data) => data.quiet_hours),
+      save: (quietHours: QuietHours) =>
+        call<{ quiet_hours: QuietHours }>('PUT', '/notification_settings', { quiet_hours: quietHours }).then(
+          (data) => data.quiet_hours,
+        ),
+    },
+    sms: {
+      get: () => call<SmsSettings>('GET', '/sms_settings'),
+      save: (input: SmsSettingsInput) => call<SmsSettings>('PUT', '/sms_settings', input),
     },
     webhooks: {
       list: () => call<{ payload: { webhooks: Webhook[] } }>('GET', '/webhooks').then((data) => data.payload.webhooks),

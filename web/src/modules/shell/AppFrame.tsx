@@ -11,6 +11,8 @@ const SettingsPage = lazy(() =>
 );
 // The CRM screens (clients, providers, events, pipeline, tasks) are a chunk of their own too.
 const CrmPage = lazy(() => import('../crm/CrmPage').then((module) => ({ default: module.CrmPage })));
+// Notifications (sends, templates, rules, broadcasts, automations): another chunk, loaded on demand.
+const NotifyPage = lazy(() => import('../notify/NotifyPage').then((module) => ({ default: module.NotifyPage })));
 const CRM_NAV = [
   { root: 'clientes', label: 'nav.clients' },
   { root: 'prestadores', label: 'nav.providers' },
@@ -34,6 +36,7 @@ export function AppFrame({ user, onSignOut }: { user: CurrentUser; onSignOut: ()
   const isAdmin = account?.role === 'administrator';
   const inSettings = pathname.startsWith('/configuracoes');
   const crmRoot = CRM_NAV.find(({ root }) => pathname === `/${root}` || pathname.startsWith(`/${root}/`))?.root;
+  const inNotify = pathname === '/notificacoes' || pathname.startsWith('/notificacoes/');
 
   let screen: React.ReactNode;
   if (!account) {
@@ -51,7 +54,13 @@ export function AppFrame({ user, onSignOut }: { user: CurrentUser; onSignOut: ()
   } else if (crmRoot) {
     screen = (
       <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
-        <CrmPage accountId={account.id} userId={user.id} pathname={pathname} />
+        <CrmPage accountId={account.id} userId={user.id} isAdmin={isAdmin} pathname={pathname} />
+      </Suspense>
+    );
+  } else if (inNotify) {
+    screen = (
+      <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
+        <NotifyPage accountId={account.id} pathname={pathname} isAdmin={isAdmin} />
       </Suspense>
     );
   } else if (pathname === '/' || matchPath('/conversas', pathname) || pathname.startsWith('/conversas/')) {
@@ -69,7 +78,7 @@ export function AppFrame({ user, onSignOut }: { user: CurrentUser; onSignOut: ()
           {account && <span className="account-name">{account.name}</span>}
         </div>
         <nav className="app-nav" aria-label={t('nav.main')}>
-          <Link to="/conversas" aria-current={!inSettings && !crmRoot ? 'page' : undefined}>
+          <Link to="/conversas" aria-current={!inSettings && !crmRoot && !inNotify ? 'page' : undefined}>
             {t('nav.conversations')}
           </Link>
           {CRM_NAV.map(({ root, label }) => (
@@ -77,6 +86,9 @@ export function AppFrame({ user, onSignOut }: { user: CurrentUser; onSignOut: ()
               {t(label)}
             </Link>
           ))}
+          <Link to="/notificacoes" aria-current={inNotify ? 'page' : undefined}>
+            {t('nav.notifications')}
+          </Link>
           {isAdmin && (
             <Link to="/configuracoes" aria-current={inSettings ? 'page' : undefined}>
               {t('nav.settings')}

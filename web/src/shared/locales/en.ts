@@ -11,6 +11,7 @@ export const en: Record<keyof typeof ptBR, string> = {
   'nav.events': 'Events',
   'nav.pipeline': 'Pipeline',
   'nav.tasks': 'Tasks',
+  'nav.notifications': 'Notifications',
   'nav.simulator': 'WhatsApp simulator',
   'user.signOut': 'Sign out',
   'user.language': 'Language',

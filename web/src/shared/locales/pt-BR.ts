@@ -12,6 +12,7 @@ export const ptBR = {
   'nav.events': 'Eventos',
   'nav.pipeline': 'Funil',
   'nav.tasks': 'Tarefas',
+  'nav.notifications': 'Notificações',
   'nav.simulator': 'Simulador de WhatsApp',
   'user.signOut': 'Sair',
   'user.language': 'Idioma',

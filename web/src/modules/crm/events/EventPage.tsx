@@ -1,7 +1,8 @@
 import { useCallback, useState } from 'react';
+import { ApiError } from '../../../shared/api-client';
 import { dayOf, formatDateTime, formatMoney, formatTime } from '../../../shared/format';
 import { useModuleMessages } from '../../../shared/i18n';
-import { Link } from '../../../shared/router';
+import { Link, navigate } from '../../../shared/router';
 import { ConfirmDialog } from '../../settings/ui/ConfirmDialog';
 import { errorMessage } from '../../settings/ui/errors';
 import { LoadState } from '../../settings/ui/LoadState';
@@ -10,6 +11,7 @@ import type { CrmApi, CrmEvent, EventLocation, EventStatus } from '../crm.api';
 import { crmMessages } from '../crm.messages';
 import { Dialog } from '../ui/Dialog';
 import { AssignProviderDialog } from './AssignProviderDialog';
+import { DispatchPanel } from './dispatch/DispatchPanel';
 import { EventForm } from './EventForm';
 
 const HOLDING = new Set(['assigned', 'offered', 'accepted']);
@@ -40,12 +42,25 @@ export function formatSpan(event: Pick<CrmEvent, 'starts_at' | 'ends_at'>): stri
 }
 
 /** /eventos/:id: client, time, place, value, staffing (needed vs filled), assignments and actions. */
-export function EventPage({ api, eventId }: { api: CrmApi; eventId: number }) {
+export function EventPage({
+  api,
+  accountId,
+  eventId,
+  isAdmin,
+}: {
+  api: CrmApi;
+  /** For the dispatch panel's own calls and its realtime stream. */
+  accountId: number;
+  eventId: number;
+  isAdmin: boolean;
+}) {
   const t = useModuleMessages(crmMessages);
   const load = useCallback(() => api.events.get(eventId), [api, eventId]);
   const loaded = useLoad(load, t('genericError'));
-  const [dialog, setDialog] = useState<'assign' | 'edit' | 'cancel' | null>(null);
+  const [dialog, setDialog] = useState<'assign' | 'edit' | 'cancel' | 'delete' | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  // Deleting an event with history is refused (409): the API's sentence, and cancelling offered instead.
+  const [deleteRefused, setDeleteRefused] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const run = async (action: () => Promise<unknown>) => {
@@ -114,11 +129,33 @@ export function EventPage({ api, eventId }: { api: CrmApi; eventId: number }) {
                     </button>
                   ),
                 )}
+                {isAdmin && (
+                  <button
+                    type="button"
+                    className="secondary crm-danger"
+                    onClick={() => {
+                      setDeleteRefused(null);
+                      setDialog('delete');
+                    }}
+                  >
+                    {t('event.delete')}
+                  </button>
+                )}
               </div>
               {actionError && (
                 <p role="alert" className="settings-alert">
                   {actionError}
                 </p>
+              )}
+              {deleteRefused && (
+                <div role="alert" className="settings-alert crm-refusal">
+                  <p>{deleteRefused}</p>
+                  {open && (
+                    <button type="button" className="secondary crm-danger" onClick={() => setDialog('cancel')}>
+                      {t('event.cancelInstead')}
+                    </button>
+                  )}
+                </div>
               )}
               <div className="crm-columns">
                 <section className="crm-card" aria-labelledby="event-details">
@@ -240,6 +277,7 @@ export function EventPage({ api, eventId }: { api: CrmApi; eventId: number }) {
                   )}
                 </section>
               </div>
+              <DispatchPanel accountId={accountId} event={event} onChanged={() => void loaded.reload()} />
               {dialog === 'assign' && (
                 <AssignProviderDialog
                   api={api}
@@ -271,7 +309,26 @@ export function EventPage({ api, eventId }: { api: CrmApi; eventId: number }) {
                   confirmLabel={t('event.cancel')}
                   onConfirm={async () => {
                     await api.events.update(event.id, { status: 'cancelled' });
+                    setDeleteRefused(null);
                     await loaded.reload();
+                  }}
+                  onClose={() => setDialog(null)}
+                />
+              )}
+              {dialog === 'delete' && (
+                <ConfirmDialog
+                  message={t('event.deleteConfirm', { title: event.title })}
+                  detail={t('event.deleteDetail')}
+                  confirmLabel={t('event.delete')}
+                  onConfirm={async () => {
+                    try {
+                      await api.events.remove(event.id);
+                    } catch (caught) {
+                      if (!(caught instanceof ApiError && caught.status === 409)) throw caught;
+                      setDeleteRefused(caught.message);
+                      return;
+                    }
+                    navigate('/eventos');
                   }}
                   onClose={() => setDialog(null)}
                 />

@@ -6,6 +6,7 @@ import { type Contact, type Conversation, getContact, listContactConversations, 
 import { useInboxEvents } from '../inbox-events';
 import { initialsOf } from '../list/ConversationRow';
 import type { InboxT } from '../messages/message-kinds';
+import { ConsentsSection } from './ConsentsSection';
 import { ContactCrmSlot } from './ContactCrmSlot';
 import { CustomAttributes } from './CustomAttributes';
 
@@ -102,6 +103,7 @@ export function ContactPanel({
         )}
       </section>
       <CustomAttributes accountId={accountId} contact={contact} onSaved={setContact} t={t} />
+      <ConsentsSection key={contactId} accountId={accountId} contactId={contactId} />
       <section>
         <h3>{t('contact.otherConversations')}</h3>
         {others === null ? (
