@@ -2,63 +2,75 @@ import type { Logger } from '../../shared/logger.js';
 import type { JobsRepo, QueuedRef } from '../jobs.repo.js';
 import type { JobConsumer, JobDriver } from './job-driver.js';
 
-const IDLE_POLL_MS = 250;
+// One loop per queue polls when idle (rows another process queued); pushes from this process wake it at once.
+const IDLE_POLL_MS = 1000;
 const CLAIM_BATCH = 50;
 
 /**
  * In-process driver: the job table is the queue. Workers lease rows with FOR UPDATE SKIP LOCKED, so
  * several processes on one PostgreSQL also share work safely; a push from this process wakes them at once.
+ * Each queue has its own loop and concurrency, as on BullMQ: a burst on one queue (a thousand due
+ * reminders) does not hold back another (the sends those reminders queue).
  */
 export function createLocalDriver(deps: { repo: JobsRepo; logger: Logger; leaseMs: number; owner: string }): JobDriver {
   let running = false;
-  let wake: (() => void) | undefined;
-  let loop: Promise<void> | undefined;
-  let active = 0;
+  const wakers = new Set<() => void>();
+  let loops: Array<Promise<void>> = [];
 
-  const signal = () => {
-    const resolve = wake;
-    wake = undefined;
-    resolve?.();
+  const signalAll = () => {
+    for (const wake of [...wakers]) wake();
   };
-  const idle = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        wake = undefined;
-        resolve();
-      }, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
 
-  async function consume(consumer: JobConsumer, queues: string[], concurrency: number) {
+  async function consume(consumer: JobConsumer, queue: string, concurrency: number) {
+    let active = 0;
+    let wake: (() => void) | undefined;
+    const waker = () => {
+      const resolve = wake;
+      wake = undefined;
+      resolve?.();
+    };
+    wakers.add(waker);
+    const idle = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          wake = undefined;
+          resolve();
+        }, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     let failures = 0;
-    while (running) {
-      const free = concurrency - active;
-      if (free <= 0) {
-        await idle(IDLE_POLL_MS);
-        continue;
-      }
-      try {
-        const jobs = await deps.repo.claimNext(queues, Math.min(free, CLAIM_BATCH), deps.leaseMs, deps.owner);
-        failures = 0;
-        for (const job of jobs) {
-          active++;
-          void consumer
-            .execute(job)
-            .catch((error) => deps.logger.error({ err: error, jobId: job.id }, 'Job bookkeeping failed'))
-            .finally(() => {
-              active--;
-              signal();
-            });
+    try {
+      while (running) {
+        const free = concurrency - active;
+        if (free <= 0) {
+          await idle(IDLE_POLL_MS);
+          continue;
         }
-        if (jobs.length === 0) await idle(IDLE_POLL_MS);
-      } catch (error) {
-        failures++;
-        deps.logger.warn({ err: error }, 'Could not claim jobs; retrying');
-        await idle(Math.min(5000, 200 * 2 ** failures));
+        try {
+          const jobs = await deps.repo.claimNext([queue], Math.min(free, CLAIM_BATCH), deps.leaseMs, deps.owner);
+          failures = 0;
+          for (const job of jobs) {
+            active++;
+            void consumer
+              .execute(job)
+              .catch((error) => deps.logger.error({ err: error, jobId: job.id }, 'Job bookkeeping failed'))
+              .finally(() => {
+                active--;
+                waker();
+              });
+          }
+          if (jobs.length === 0) await idle(IDLE_POLL_MS);
+        } catch (error) {
+          failures++;
+          deps.logger.warn({ err: error, queue }, 'Could not claim jobs; retrying');
+          await idle(Math.min(5000, 200 * 2 ** failures));
+        }
       }
+    } finally {
+      wakers.delete(waker);
     }
   }
 
@@ -66,16 +78,19 @@ export function createLocalDriver(deps: { repo: JobsRepo; logger: Logger; leaseM
     kind: 'local',
     repushStale: false,
     async push(_refs: QueuedRef[]) {
-      signal();
+      signalAll();
     },
     async startConsuming(consumer, options) {
       running = true;
-      loop = consume(consumer, options.queues, options.concurrency);
+      loops = options.queues.map((queue) =>
+        consume(consumer, queue, options.concurrencyOf?.(queue) ?? options.concurrency),
+      );
     },
     async stopConsuming() {
       running = false;
-      signal();
-      await loop;
+      signalAll();
+      await Promise.all(loops);
+      loops = [];
     },
     async close() {
       await this.stopConsuming();
