@@ -217,7 +217,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   });
   businessEvents.register(inboxAutomation.listener);
   // Outgoing webhooks for Santana's events (event_created, assignment_accepted, notification_failed…).
-  businessEvents.register(createSantanaWebhookListener({ db, jobs }));
+  const santanaWebhooks = createSantanaWebhookListener({ db, jobs });
+  businessEvents.register(santanaWebhooks);
   const contacts = createContactsService({ db, events, clock });
   const inboxAccess = createInboxAccess({ db });
   const conversationCreator = createConversationCreator({ db, events, clock });
@@ -226,7 +227,17 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const teams = createTeamsService({ db, teams: createTeamsRepo(db), users, audit });
   const labels = createLabelsService({ db, labels: createLabelsRepo(db) });
   const cannedResponses = createCannedResponsesService({ cannedResponses: createCannedResponsesRepo(db) });
-  const webhooks = createWebhooksService({ db, box, jobs, audit });
+  // The dispatcher (below) caches who subscribes to what; a change made here drops it at once.
+  const webhooks = createWebhooksService({
+    db,
+    box,
+    jobs,
+    audit,
+    onChanged: (accountId) => {
+      webhookDispatcher.forget(accountId);
+      santanaWebhooks.forget(accountId);
+    },
+  });
   // CRM: events booked for clients and the providers staffing them.
   const crmEvents = createEventsService({ db, audit, events, businessEvents, timeZone: config.timezone });
   const crmAssignments = createAssignmentsService({ db, audit, events, businessEvents, timeZone: config.timezone });

@@ -7,6 +7,8 @@ import { recordDeliveries } from './webhook-dispatcher.js';
 import type { SantanaWebhookEvent } from './webhook-events.js';
 import { webhooksRepo } from './webhooks.repo.js';
 
+const SUBSCRIPTIONS_TTL_MS = 2_000;
+
 /** Business events → the webhook event and where the subject's id is in the event's data. */
 const FROM_BUSINESS: Record<string, { event: SantanaWebhookEvent; subject: SantanaSubject }> = {
   'event.created': { event: 'event_created', subject: 'event' },
@@ -41,12 +43,37 @@ function subjectId(subject: SantanaSubject, data: Record<string, unknown>): numb
  * committed change even across crashes; the dedupe key (event, subject, time of the change) keeps a
  * retried job from recording it twice. Only account-wide webhooks get them: they belong to no inbox.
  */
-export function createSantanaWebhookListener(deps: { db: Db; jobs: JobSystem }): BusinessEventListener {
+export function createSantanaWebhookListener(deps: { db: Db; jobs: JobSystem }): BusinessEventListener & {
+  forget(accountId: number): void;
+} {
   const payloads = createSantanaPayloads({ db: deps.db });
+  // Which events each account's account-wide webhooks subscribe to, refreshed in the background: `wants`
+  // is synchronous, and without it every sent notification would cost a job even with no webhook at all.
+  // Unknown or stale → yes (the handler checks again); only a fresh "nobody subscribes" says no.
+  const subscribed = new Map<number, { until: number; events: Set<string> | null }>();
+  const refresh = (accountId: number) => {
+    const entry = { until: Date.now() + SUBSCRIPTIONS_TTL_MS, events: subscribed.get(accountId)?.events ?? null };
+    subscribed.set(accountId, entry);
+    webhooksRepo.subscriptionsOf(deps.db, accountId).then(
+      (rows) => {
+        entry.events = new Set(rows.filter((row) => row.inbox_id === null).flatMap((row) => row.subscriptions));
+      },
+      () => subscribed.delete(accountId),
+    );
+  };
+  const mayWant = (accountId: number, event: string) => {
+    const entry = subscribed.get(accountId);
+    if (!entry || entry.until < Date.now()) refresh(accountId);
+    return !entry?.events || entry.until < Date.now() || entry.events.has(event);
+  };
 
   return {
     id: 'webhooks.santana_events',
-    wants: (event) => event.name in FROM_BUSINESS,
+    forget: (accountId) => void subscribed.delete(accountId),
+    wants: (event) => {
+      const route = FROM_BUSINESS[event.name];
+      return route !== undefined && mayWant(event.accountId, route.event);
+    },
     async handle(event: BusinessEvent) {
       const route = FROM_BUSINESS[event.name];
       const id = route ? subjectId(route.subject, event.data) : null;

@@ -21,6 +21,8 @@ const FROM_BUS: Record<string, { event: ChatwootWebhookEvent; subject: Subject }
   'contact.updated': { event: 'contact_updated', subject: 'contact' },
 };
 
+const SUBSCRIPTIONS_TTL_MS = 2_000;
+
 const CREATION_EVENTS = new Set<ChatwootWebhookEvent>(['message_created', 'conversation_created', 'contact_created']);
 const WITH_CHANGED_ATTRIBUTES = new Set<ChatwootWebhookEvent>([
   'conversation_updated',
@@ -56,6 +58,19 @@ export function createWebhookDispatcher(deps: {
 }) {
   const logger = deps.logger.child({ component: 'webhooks' });
   const inFlight = new Set<Promise<unknown>>();
+  // Every published event asks who subscribes: under load that was a query per message. The answer is
+  // kept per account for a couple of seconds (a new webhook starts receiving within that time).
+  const subscriptions = new Map<number, { until: number; rows: ReturnType<typeof webhooksRepo.subscriptionsOf> }>();
+  const subscribersOf = async (accountId: number, event: string) => {
+    const now = Date.now();
+    let cached = subscriptions.get(accountId);
+    if (!cached || cached.until < now) {
+      cached = { until: now + SUBSCRIPTIONS_TTL_MS, rows: webhooksRepo.subscriptionsOf(deps.db, accountId) };
+      subscriptions.set(accountId, cached);
+      cached.rows.catch(() => subscriptions.delete(accountId));
+    }
+    return (await cached.rows).filter((webhook) => webhook.subscriptions.includes(event));
+  };
   let unsubscribe: (() => void) | null = null;
 
   function build(subject: Subject, accountId: number, id: number): Promise<WebhookData | null> {
@@ -69,7 +84,7 @@ export function createWebhookDispatcher(deps: {
     const route = FROM_BUS[published.name];
     const id = Number(published.data.id);
     if (!route || !Number.isSafeInteger(id) || id <= 0) return 0;
-    const subscribers = await webhooksRepo.subscribedTo(deps.db, published.accountId, route.event);
+    const subscribers = await subscribersOf(published.accountId, route.event);
     if (subscribers.length === 0) return 0;
     const built = await build(route.subject, published.accountId, id);
     if (!built) return 0;
@@ -96,6 +111,11 @@ export function createWebhookDispatcher(deps: {
 
   return {
     dispatch,
+
+    /** Forgets an account's cached subscriptions (its webhooks changed in this process). */
+    forget(accountId: number) {
+      subscriptions.delete(accountId);
+    },
 
     start() {
       unsubscribe ??= deps.events.onPublish((event) => {

@@ -103,6 +103,15 @@ export const webhooksRepo = {
   },
 
   /** The account's webhooks subscribed to a Chatwoot event name. */
+  /** Every webhook of an account with what it subscribes to (the dispatcher caches this briefly). */
+  subscriptionsOf(db: Executor, accountId: number) {
+    return db
+      .selectFrom('webhooks')
+      .select(['id', 'inbox_id', 'subscriptions'])
+      .where('account_id', '=', accountId)
+      .execute();
+  },
+
   subscribedTo(db: Executor, accountId: number, event: string) {
     return db
       .selectFrom('webhooks')

@@ -66,7 +66,14 @@ function checkSubscriptions(subscriptions: string[]): string[] {
 const hostOf = (url: string) => new URL(url).host;
 
 /** Account webhooks (Chatwoot's): administrators manage them and see their delivery log. */
-export function createWebhooksService(deps: { db: Db; box: SecretBox; jobs: JobSystem; audit: AuditRepo }) {
+export function createWebhooksService(deps: {
+  db: Db;
+  box: SecretBox;
+  jobs: JobSystem;
+  audit: AuditRepo;
+  /** Called after a webhook of the account changed (the dispatcher drops what it cached). */
+  onChanged?: (accountId: number) => void;
+}) {
   const { db } = deps;
 
   async function inboxNames(accountId: number): Promise<Map<number, string>> {
@@ -150,6 +157,7 @@ export function createWebhooksService(deps: { db: Db; box: SecretBox; jobs: JobS
         );
         return created;
       });
+      deps.onChanged?.(actor.accountId);
       return view(webhook, await inboxNames(actor.accountId));
     },
 
@@ -181,6 +189,7 @@ export function createWebhooksService(deps: { db: Db; box: SecretBox; jobs: JobS
         );
         return changed;
       });
+      deps.onChanged?.(actor.accountId);
       return view(updated, await inboxNames(actor.accountId));
     },
 
@@ -199,6 +208,7 @@ export function createWebhooksService(deps: { db: Db; box: SecretBox; jobs: JobS
           tx.trx,
         );
       });
+      deps.onChanged?.(actor.accountId);
     },
 
     async deliveries(accountId: number, webhookId: number, page: number) {
