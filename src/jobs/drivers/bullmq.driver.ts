@@ -107,7 +107,10 @@ export function createBullmqDriver(deps: {
       // ends); a connection stuck after a Redis outage must not hold shutdown, so force it after a while.
       await Promise.all(
         workers.map((worker) =>
-          withTimeout(worker.close(), 10_000, 'BullMQ worker close timed out').catch(() => worker.close(true)),
+          withTimeout(worker.close(), 10_000, 'BullMQ worker close timed out')
+            .catch(() => withTimeout(worker.close(true), 3_000, 'BullMQ worker force close timed out'))
+            // Last resort: drop its connections, so shutdown never waits on a socket Redis left half-open.
+            .catch(() => worker.disconnect().catch(() => undefined)),
         ),
       );
       workers.length = 0;
