@@ -266,6 +266,15 @@ export type TimelineEntry = { id: number; at: string } & (
   | { kind: 'deal_stage'; deal_id: number; deal_title: string; from_stage: NamedRef | null; to_stage: NamedRef | null }
   | { kind: 'activity'; activity_kind: ActivityKind; title: string; due_at: string | null; done: boolean }
   | { kind: 'note'; content: string; user: NamedRef | null }
+  | {
+      kind: 'notification';
+      notification_kind: string;
+      status: string;
+      channel: 'whatsapp' | 'sms' | null;
+      reason: string | null;
+      event_id: number | null;
+      template: NamedRef | null;
+    }
 );
 
 export interface AgentRef {

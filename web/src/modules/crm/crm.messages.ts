@@ -235,6 +235,16 @@ const ptBR = {
   'timeline.deal': 'Negócio: {title}',
   'timeline.dealStage': '{title}: {from} → {to}',
   'timeline.activity': '{kind}: {title}',
+  'timeline.notification': 'Mensagem automática: {name}',
+  'timeline.notificationAutomatic': 'aviso',
+  'timeline.notificationStatus.scheduled': 'agendada',
+  'timeline.notificationStatus.queued': 'na fila',
+  'timeline.notificationStatus.sent': 'enviada',
+  'timeline.notificationStatus.delivered': 'entregue',
+  'timeline.notificationStatus.read': 'lida',
+  'timeline.notificationStatus.failed': 'falhou',
+  'timeline.notificationStatus.cancelled': 'cancelada',
+  'timeline.notificationStatus.skipped': 'não enviada',
 };
 
 export type CrmKey = keyof typeof ptBR;

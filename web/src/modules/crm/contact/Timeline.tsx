@@ -6,6 +6,8 @@ import { errorMessage } from '../../settings/ui/errors';
 import type { AssignmentStatus, CrmApi, EventStatus, TimelineEntry } from '../crm.api';
 import { type CrmT, crmMessages } from '../crm.messages';
 
+type NotificationStatus = 'scheduled' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'cancelled' | 'skipped';
+
 /** One line of the person's history, as text (chat previews are never HTML). */
 function describe(entry: TimelineEntry, t: CrmT) {
   switch (entry.kind) {
@@ -60,6 +62,19 @@ function describe(entry: TimelineEntry, t: CrmT) {
       );
     case 'note':
       return <span className="crm-timeline-preview">{entry.content}</span>;
+    case 'notification':
+      return (
+        <>
+          {t('timeline.notification', { name: entry.template?.name ?? t('timeline.notificationAutomatic') })}
+          <span className="muted">
+            {' '}
+            · {entry.channel === 'sms' ? 'SMS' : 'WhatsApp'} ·{' '}
+            {t(`timeline.notificationStatus.${entry.status as NotificationStatus}`)}
+          </span>
+          {/* The reason is "code: sentence"; people read the sentence. */}
+          {entry.reason && <span className="crm-timeline-preview">{entry.reason.replace(/^[a-z_]+:\s*/, '')}</span>}
+        </>
+      );
   }
 }
 
