@@ -40,6 +40,7 @@ import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { createDispatchService } from './dispatch/dispatch.service.js';
 import { createExpireOfferJob, dispatchListeners } from './dispatch/dispatch-jobs.js';
+import { createOpenOffersCache } from './dispatch/replies/open-offers-cache.js';
 import { buildServer } from './http/server.js';
 import { createCannedResponsesRepo } from './inbox/canned-responses.repo.js';
 import { createCannedResponsesService } from './inbox/canned-responses.service.js';
@@ -276,6 +277,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   for (const listener of createConsentListeners({ db, clock, events, notifier })) businessEvents.register(listener);
   const broadcasts = createBroadcastsService({ db, jobs, audit, clock, notifier });
   // Provider dispatch: offers with Aceitar/Recusar, timeouts, the next candidate, an attendant when none is left.
+  const openOffers = createOpenOffersCache(db);
   const dispatch = createDispatchService({
     db,
     audit,
@@ -286,8 +288,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     clock,
     timeZone: config.timezone,
     logger,
+    openOffers,
   });
-  for (const listener of dispatchListeners(dispatch)) businessEvents.register(listener);
+  for (const listener of dispatchListeners(dispatch, openOffers)) businessEvents.register(listener);
   // Automation rules (Chatwoot's shape plus Santana's events and actions): one listener for all rules.
   const automationRules = createAutomationRules({
     db,

@@ -7,6 +7,7 @@ import type { Notifier } from '../notify/notifier.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import type { OpenOffersCache } from './replies/open-offers-cache.js';
 
 export interface DispatchDeps {
   db: Db;
@@ -22,6 +23,8 @@ export interface DispatchDeps {
   /** APP_TIMEZONE: how dates and times read in offers and notes. */
   timeZone: string;
   logger: Logger;
+  /** Told of each new offer, so a typed answer from that provider is listened to at once. */
+  openOffers?: Pick<OpenOffersCache, 'offered'>;
 }
 
 /** Tells open event pages what changed, once the change committed. */

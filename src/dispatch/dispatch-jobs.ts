@@ -3,6 +3,7 @@ import type { BusinessEventListener } from '../automation/business-events.js';
 import { defineJob } from '../jobs/job-definition.js';
 import type { DispatchService } from './dispatch.service.js';
 import { incomingReplyOf } from './replies/incoming-replies.js';
+import type { OpenOffersCache } from './replies/open-offers-cache.js';
 
 /** dispatch.expire_offer, due at the offer's expires_at (key `offer-expiry:<assignment id>`). */
 export function createExpireOfferJob(dispatch: Pick<DispatchService, 'expireOffer'>) {
@@ -17,11 +18,20 @@ export function createExpireOfferJob(dispatch: Pick<DispatchService, 'expireOffe
 /** Business events dispatch reacts to: providers' answers, undeliverable offers, cancelled events. */
 export function dispatchListeners(
   dispatch: Pick<DispatchService, 'handleIncomingReply' | 'cancelForEvent' | 'expireOffer'>,
+  openOffers: OpenOffersCache,
 ): BusinessEventListener[] {
   return [
     {
       id: 'dispatch.offer_replies',
-      wants: (event) => event.name === 'message.incoming' && incomingReplyOf(event.data) !== null,
+      wants: (event) => {
+        if (event.name !== 'message.incoming') return false;
+        const reply = incomingReplyOf(event.data);
+        // A button carries its offer; a typed answer only matters from someone with an offer out.
+        return (
+          reply?.kind === 'payload' ||
+          (reply?.kind === 'text' && openOffers.mayHaveOffer(event.accountId, Number(event.data.contact_id)))
+        );
+      },
       handle: async (event) => {
         await dispatch.handleIncomingReply(event.accountId, event.data);
       },

@@ -80,6 +80,7 @@ export async function sendOffers(
       dispatch_id: dispatch.id,
       status: 'offered',
     });
+    tx.afterCommit(() => deps.openOffers?.offered(dispatch.account_id, candidate.contactId));
     ids.push(id);
   }
   return ids;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/transaction.js';
 import type { AccountEvent } from '../../src/realtime/event-bus.js';
@@ -744,9 +745,19 @@ describe('free-text answers', () => {
     expect(conversation.status).toBe('open');
   });
 
-  it('ignores short texts from people without an open offer', async () => {
+  it('ignores short texts from people without an open offer, without even a job once it knows who has offers', async () => {
     const stranger = await say(mobile(), 'sim');
     expect(await privateNotes(stranger.conversation_id)).toEqual([]);
+    // The first message taught the listener who has offers out; the next short text costs nothing.
+    const again = await say(mobile(), 'ok');
+    const jobs = await t.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('name', '=', 'business_events.handle')
+      .where(sql<string>`payload->>'listener'`, '=', 'dispatch.offer_replies')
+      .where(sql<string>`payload->'event'->'data'->>'message_id'`, '=', String(again.id))
+      .execute();
+    expect(jobs).toEqual([]);
   });
 });
 
