@@ -17,7 +17,7 @@ export function createExpireOfferJob(dispatch: Pick<DispatchService, 'expireOffe
 
 /** Business events dispatch reacts to: providers' answers, undeliverable offers, cancelled events. */
 export function dispatchListeners(
-  dispatch: Pick<DispatchService, 'handleIncomingReply' | 'cancelForEvent' | 'expireOffer'>,
+  dispatch: Pick<DispatchService, 'handleIncomingReply' | 'cancelForEvent' | 'expireOffer' | 'noticeRescheduled'>,
   openOffers: OpenOffersCache,
 ): BusinessEventListener[] {
   return [
@@ -45,6 +45,14 @@ export function dispatchListeners(
         typeof event.data.assignment_id === 'number',
       handle: async (event) => {
         await dispatch.expireOffer(event.data.assignment_id as number, 'undelivered');
+      },
+    },
+    {
+      id: 'dispatch.event_rescheduled',
+      wants: (event) => event.name === 'event.rescheduled',
+      handle: async (event) => {
+        const eventId = Number(event.data.id);
+        if (Number.isInteger(eventId)) await dispatch.noticeRescheduled(event.accountId, eventId);
       },
     },
     {

@@ -1,5 +1,6 @@
 import { lockEventBooking } from '../crm/assignments/booking.js';
 import { resolveServiceType } from '../crm/events/event-references.js';
+import { formatLocalDateTime } from '../crm/events/event-time.js';
 import { findEvent } from '../crm/events/events.repo.js';
 import { inTransaction, type TxContext } from '../db/transaction.js';
 import { AppError, notFound } from '../shared/errors.js';
@@ -8,7 +9,7 @@ import type { DispatchDeps } from './dispatch-deps.js';
 import { advanceDispatch, finish } from './dispatch-progress.js';
 import { dispatchView, type StartDispatchInput, StartDispatchSchema } from './dispatch-schemas.js';
 import { type DispatchRow, dispatchesRepo } from './dispatches.repo.js';
-import { withdrawOpenOffers } from './offers.js';
+import { replyToProvider, withdrawOpenOffers } from './offers.js';
 import { handleIncomingReply } from './replies/incoming-replies.js';
 import { answerOffer, expireOffer } from './replies/offer-responses.js';
 
@@ -188,6 +189,37 @@ export function createDispatchService(deps: DispatchDeps) {
           if (await stop(tx, dispatch)) stopped++;
         }
         return stopped;
+      });
+    },
+
+    /**
+     * The event moved while offers were out: each provider still asked hears the new date and time (the
+     * offer stands; accepting re-checks that they are free then). Once per offer and new start.
+     */
+    async noticeRescheduled(accountId: number, eventId: number): Promise<number> {
+      return inTransaction(db, async (tx) => {
+        const event = await findEvent(tx.trx, accountId, eventId);
+        if (!event) return 0;
+        const open = await tx.trx
+          .selectFrom('assignments')
+          .innerJoin('providers', 'providers.id', 'assignments.provider_id')
+          .select(['assignments.id', 'assignments.dispatch_id', 'providers.contact_id'])
+          .where('assignments.account_id', '=', accountId)
+          .where('assignments.event_id', '=', eventId)
+          .where('assignments.status', '=', 'offered')
+          .execute();
+        const when = formatLocalDateTime(event.starts_at, deps.timeZone);
+        for (const offer of open) {
+          await replyToProvider(deps, tx, accountId, {
+            key: `offer-moved:${offer.id}:${event.starts_at.getTime()}`,
+            contactId: offer.contact_id,
+            text: `Atenção: o evento "${event.title}" mudou para ${when}. A oferta continua valendo para o novo horário.`,
+            assignmentId: offer.id,
+            eventId,
+            dispatchId: offer.dispatch_id,
+          });
+        }
+        return open.length;
       });
     },
 

@@ -39,7 +39,7 @@ afterAll(async () => {
   await graph.close();
 });
 
-type Method = 'GET' | 'POST';
+type Method = 'GET' | 'POST' | 'PATCH';
 const api = (method: Method, url: string, payload?: unknown) =>
   t.inject({
     method,
@@ -510,6 +510,36 @@ describe('sequential', () => {
     expect((await repliesTo(first.contactId)).map((r) => r.key)).toContain(
       `offer-reply:${(dispatch.offers[0] as OfferView).assignment_id}:declined`,
     );
+  });
+
+  it('tells the provider still asked when the event moves; the offer stands', async () => {
+    const garcom = await serviceType();
+    const asked = await provider([garcom.id]);
+    const event = await bookEvent([{ service: garcom.id, quantity: 1 }]);
+    const dispatch = await startDispatch(event.id, {
+      service: garcom.id,
+      strategy: 'sequential',
+      candidates: [asked.id],
+    });
+    const offerId = (dispatch.offers[0] as OfferView).assignment_id;
+    const later = new Date(new Date(event.starts_at).getTime() + 2 * 60 * 60_000);
+    const moved = await api('PATCH', `/events/${event.id}`, {
+      starts_at: later.toISOString(),
+      ends_at: new Date(later.getTime() + 4 * 60 * 60_000).toISOString(),
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    await settle();
+    const notices = (await repliesTo(asked.contactId)).filter((reply) => reply.key.startsWith('offer-moved:'));
+    expect(notices).toEqual([
+      {
+        key: `offer-moved:${offerId}:${later.getTime()}`,
+        assignmentId: offerId,
+        text: expect.stringMatching(
+          /^Atenção: o evento ".+" mudou para \d\d\/\d\d\/\d{4} \d\d:\d\d\. A oferta continua valendo/,
+        ),
+      },
+    ]);
+    expect((await dispatchView(dispatch.id)).offers.map((offer) => offer.status)).toEqual(['offered']);
   });
 
   it('moves to the next candidate when an offer expires unanswered', async () => {
