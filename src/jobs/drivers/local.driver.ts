@@ -82,8 +82,10 @@ export function createLocalDriver(deps: { repo: JobsRepo; logger: Logger; leaseM
     },
     async startConsuming(consumer, options) {
       running = true;
+      // A queue's own concurrency is for remote workers that only wait (BullMQ); here every handler
+      // shares the process and the database connection, so none runs wider than the process default.
       loops = options.queues.map((queue) =>
-        consume(consumer, queue, options.concurrencyOf?.(queue) ?? options.concurrency),
+        consume(consumer, queue, Math.min(options.concurrencyOf?.(queue) ?? options.concurrency, options.concurrency)),
       );
     },
     async stopConsuming() {
