@@ -75,7 +75,7 @@ async function resolveClashingConversations(deps: MergeDeps, tx: TxContext, base
   return resolved;
 }
 
-/** Moves everything that points at the mergee (conversations, contact inboxes, message senders, reactions) to the base. */
+/** Moves everything that points at the mergee (conversations, contact inboxes, message senders, reactions, notifications, consents) to the base. */
 async function moveReferences(tx: TxContext, accountId: number, base: Contact, mergee: Contact) {
   await tx.trx
     .updateTable('conversations')
@@ -103,6 +103,36 @@ async function moveReferences(tx: TxContext, accountId: number, base: Contact, m
     .where('account_id', '=', accountId)
     .where('reactor_type', '=', 'contact')
     .where('reactor_id', '=', mergee.id)
+    .execute();
+  // Automated messages keep their history (keys name the notification's reason, not the person).
+  await tx.trx
+    .updateTable('notifications')
+    .set({ contact_id: base.id, updated_at: sql`now()` })
+    .where('account_id', '=', accountId)
+    .where('contact_id', '=', mergee.id)
+    .execute();
+  // Consents: the most recent decision per purpose wins, so a SAIR sent from either number still holds.
+  await tx.trx
+    .insertInto('contact_consents')
+    .columns(['account_id', 'contact_id', 'purpose', 'status', 'source', 'details', 'at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('contact_consents')
+        .select(['account_id', sql.lit(base.id).as('contact_id'), 'purpose', 'status', 'source', 'details', 'at'])
+        .where('account_id', '=', accountId)
+        .where('contact_id', '=', mergee.id),
+    )
+    .onConflict((conflict) =>
+      conflict
+        .columns(['contact_id', 'purpose'])
+        .doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          source: eb.ref('excluded.source'),
+          details: eb.ref('excluded.details'),
+          at: eb.ref('excluded.at'),
+        }))
+        .whereRef('excluded.at', '>', 'contact_consents.at'),
+    )
     .execute();
 }
 

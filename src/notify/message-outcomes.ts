@@ -56,6 +56,7 @@ export function createMessageOutcomes(deps: { businessEvents: BusinessEvents }) 
           updated_at: sql`now()`,
         })
         .where('id', '=', notificationId)
+        .where('account_id', '=', message.account_id)
         .where('channel', '=', 'whatsapp')
         .where(
           sql<number>`CASE status WHEN 'queued' THEN 1 WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 WHEN 'failed' THEN 5 ELSE 9 END`,

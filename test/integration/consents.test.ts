@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/accounts/password.js';
 import { inTransaction } from '../../src/db/transaction.js';
 import { messagesRepo } from '../../src/inbox/messages.repo.js';
-import { consentAllows } from '../../src/notify/consents/consents.repo.js';
+import { consentAllows, consentsRepo } from '../../src/notify/consents/consents.repo.js';
 import { sleep } from '../../src/shared/clock.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -204,6 +204,70 @@ describe('GET|PUT /contacts/:id/consents', () => {
     const put = await api('PUT', `/contacts/${stranger.id}/consents`, { marketing: 'opted_in' });
     expect(put.statusCode).toBe(404);
     expect(await consentRows(stranger.id)).toEqual([]);
+  });
+});
+
+describe('merging contacts', () => {
+  it('keeps the most recent decision of either contact, and their notifications', async () => {
+    const base = await contact();
+    const mergee = await contact();
+    await consentsRepo.set(t.db, {
+      accountId: 1,
+      contactId: base.id,
+      purpose: 'notifications',
+      status: 'opted_in',
+      source: 'agent',
+      at: new Date(Date.now() - 60_000),
+    });
+    await consentsRepo.set(t.db, {
+      accountId: 1,
+      contactId: mergee.id,
+      purpose: 'notifications',
+      status: 'opted_out',
+      source: 'keyword',
+      at: new Date(),
+    });
+    const planned = await inTransaction(t.db, (tx) =>
+      t.app.services.notifier.schedule(tx, 1, {
+        key: `merge:${mergee.id}`,
+        kind: 'consent',
+        contactId: mergee.id,
+        dueAt: new Date(Date.now() + 60 * 60_000),
+        content: { text: 'Depois' },
+      }),
+    );
+    const merged = await t.inject({
+      method: 'POST',
+      url: '/api/v1/accounts/1/actions/contact_merge',
+      headers: admin.tokenHeaders,
+      payload: { base_contact_id: base.id, mergee_contact_id: mergee.id },
+    });
+    expect(merged.statusCode, merged.body).toBe(200);
+    const consents = (await api('GET', `/contacts/${base.id}/consents`)).json();
+    expect(consents.notifications).toMatchObject({ status: 'opted_out', source: 'keyword' });
+    const moved = await t.db
+      .selectFrom('notifications')
+      .select('contact_id')
+      .where('id', '=', planned.id)
+      .executeTakeFirstOrThrow();
+    expect(moved.contact_id).toBe(base.id);
+  });
+
+  it('never lets an older decision overwrite a newer one (keywords applied out of order)', async () => {
+    const person = await contact();
+    const now = Date.now();
+    const set = (status: 'opted_in' | 'opted_out', at: number) =>
+      consentsRepo.set(t.db, {
+        accountId: 1,
+        contactId: person.id,
+        purpose: 'marketing',
+        status,
+        source: 'keyword',
+        at: new Date(at),
+      });
+    expect(await set('opted_in', now)).toBe(true);
+    expect(await set('opted_out', now - 5_000)).toBe(false);
+    expect((await api('GET', `/contacts/${person.id}/consents`)).json().marketing.status).toBe('opted_in');
   });
 });
 

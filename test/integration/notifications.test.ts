@@ -318,6 +318,32 @@ describe('scheduled notifications', () => {
     expect(after?.due_at).toBe(new Date(later.getTime() - 3600_000).toISOString());
     expect(after?.status).toBe('scheduled');
 
+    // Moved so close that the reminder's moment has passed: recorded as skipped, not sent at once.
+    const soon = new Date(Date.now() + 30 * 60_000);
+    const close = await t.inject({
+      method: 'PATCH',
+      url: api(`/events/${event.id}`),
+      headers,
+      payload: { starts_at: soon.toISOString(), ends_at: new Date(soon.getTime() + 3600_000).toISOString() },
+    });
+    expect(close.statusCode, close.body).toBe(200);
+    const [lateRow] = await waitFor(
+      () => notificationsOf(`event_id=${event.id}`),
+      (list) => list[0]?.status === 'skipped',
+    );
+    expect(lateRow?.reason).toMatch(/^planned_late/);
+    const back = await t.inject({
+      method: 'PATCH',
+      url: api(`/events/${event.id}`),
+      headers,
+      payload: { starts_at: later.toISOString(), ends_at: new Date(later.getTime() + 3600_000).toISOString() },
+    });
+    expect(back.statusCode, back.body).toBe(200);
+    await waitFor(
+      () => notificationsOf(`event_id=${event.id}`),
+      (list) => list.length === 1 && list[0]?.status === 'scheduled',
+    );
+
     const cancelled = await t.inject({
       method: 'PATCH',
       url: api(`/events/${event.id}`),

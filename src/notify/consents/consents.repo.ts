@@ -61,7 +61,9 @@ export const consentsRepo = {
         conflict
           .columns(['contact_id', 'purpose'])
           .doUpdateSet({ status: input.status, source: input.source, details: values.details, at: input.at })
-          .whereRef('contact_consents.status', '<>', 'excluded.status'),
+          .whereRef('contact_consents.status', '<>', 'excluded.status')
+          // Decisions may be applied out of order (two workers, a retry): an older one never wins.
+          .where('contact_consents.at', '<=', input.at),
       )
       .returning('contact_id')
       .executeTakeFirst();

@@ -25,6 +25,7 @@ const FIRES: Record<string, RuleTrigger | null> = {
 
 /** A timed reminder whose moment had already passed when it was planned is recorded, not sent. */
 const PLANNING_GRACE_MS = 60_000;
+const PLANNED_LATE = 'planned_late: o horário deste envio já tinha passado quando o evento foi marcado ou alterado';
 
 interface EventRow {
   id: number;
@@ -48,12 +49,17 @@ interface Recipient {
  */
 export function createRulePlanner(deps: { db: Db; notifier: Notifier; clock: Clock }): BusinessEventListener {
   async function loadEvent(trx: Trx, accountId: number, id: number): Promise<EventRow | undefined> {
-    return trx
-      .selectFrom('events')
-      .select(['id', 'account_id', 'client_id', 'starts_at', 'ends_at', 'status'])
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    return (
+      trx
+        .selectFrom('events')
+        .select(['id', 'account_id', 'client_id', 'starts_at', 'ends_at', 'status'])
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        // Serialises planning per event (a created and a rescheduled job running at once), and reads the
+        // event as the last committed change left it.
+        .forUpdate()
+        .executeTakeFirst()
+    );
   }
 
   async function clientRecipient(trx: Trx, event: EventRow): Promise<Recipient[]> {
@@ -89,14 +95,18 @@ export function createRulePlanner(deps: { db: Db; notifier: Notifier; clock: Clo
 
   async function activeRules(trx: Trx, accountId: number, triggers: readonly RuleTrigger[]) {
     if (triggers.length === 0) return [];
-    return trx
-      .selectFrom('notification_rules')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('active', '=', true)
-      .where('trigger', 'in', triggers)
-      .orderBy('id')
-      .execute();
+    return (
+      trx
+        .selectFrom('notification_rules')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('active', '=', true)
+        .where('trigger', 'in', triggers)
+        .orderBy('id')
+        // A rule being switched off or deleted waits for this planning (see rules.service).
+        .forShare()
+        .execute()
+    );
   }
 
   async function plan(
@@ -135,7 +145,7 @@ export function createRulePlanner(deps: { db: Db; notifier: Notifier; clock: Clo
           essential: rule.essential,
           status: 'skipped',
           due_at: dueAt,
-          reason: 'planned_late: o horário deste envio já tinha passado quando o evento foi marcado ou alterado',
+          reason: PLANNED_LATE,
         })
         .onConflict((conflict) => conflict.columns(['account_id', 'key']).doNothing())
         .execute();
@@ -162,7 +172,16 @@ export function createRulePlanner(deps: { db: Db; notifier: Notifier; clock: Clo
           ? await providerRecipients(tx.trx, event, onlyAssignment)
           : await recipients(tx.trx, rule, event);
       for (const person of people) {
-        await plan(tx, rule, event, person, `rule:${rule.id}:event:${event.id}:contact:${person.contactId}`, dueAt);
+        // A provider's reminder is theirs for this assignment: removed and assigned again, they get a new one.
+        const who = person.assignmentId ? `assignment:${person.assignmentId}:` : '';
+        await plan(
+          tx,
+          rule,
+          event,
+          person,
+          `rule:${rule.id}:event:${event.id}:${who}contact:${person.contactId}`,
+          dueAt,
+        );
       }
     }
   }
@@ -177,9 +196,21 @@ export function createRulePlanner(deps: { db: Db; notifier: Notifier; clock: Clo
       .where('notifications.status', '=', 'scheduled')
       .where('notification_rules.trigger', 'in', TIMED_TRIGGERS)
       .execute();
+    const now = deps.clock.now();
     for (const row of pending) {
       const dueAt = timedDueAt(row.trigger as RuleTrigger, row.offset_minutes, event);
-      if (dueAt) await deps.notifier.move(tx, row.id, dueAt);
+      if (!dueAt) continue;
+      if (dueAt.getTime() < now.getTime() - PLANNING_GRACE_MS) {
+        // Moved so close that this reminder's moment has passed: recorded, not sent at once.
+        await tx.trx
+          .updateTable('notifications')
+          .set({ status: 'skipped', reason: PLANNED_LATE, due_at: dueAt, updated_at: sql`now()` })
+          .where('id', '=', row.id)
+          .where('status', '=', 'scheduled')
+          .execute();
+        continue;
+      }
+      await deps.notifier.move(tx, row.id, dueAt);
     }
     // A reminder skipped because it was late may be due again at the new time.
     await tx.trx
@@ -227,8 +258,6 @@ export function createRulePlanner(deps: { db: Db; notifier: Notifier; clock: Clo
       const eventId = Number(isAssignment ? business.data.event_id : business.data.id);
       const event = await loadEvent(tx.trx, business.accountId, eventId);
       if (!event) return;
-      // Serialises planning per event (a created and a rescheduled job running at once).
-      await tx.trx.selectFrom('events').select('id').where('id', '=', event.id).forUpdate().execute();
       const trigger = FIRES[business.name] ?? null;
       switch (business.name) {
         case 'event.created':

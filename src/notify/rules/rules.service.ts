@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { AuditRepo } from '../../accounts/audit.repo.js';
 import type { Db } from '../../db/client.js';
-import type { NotificationAudience, NotificationRule, NotificationTemplate } from '../../db/schema.js';
+import type { Database, NotificationAudience, NotificationRule, NotificationTemplate } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { templateVariables } from '../templates/render.js';
 import { ensureDefaultRules } from './default-rules.js';
@@ -66,7 +67,7 @@ function checkRule(rule: Required<Omit<RuleInput, 'template_id'>> & { template: 
 }
 
 /** A rule switched off or deleted stops: what it planned and has not sent yet is cancelled. */
-async function cancelPlanned(db: Db, ruleId: number, reason: string) {
+async function cancelPlanned(db: Kysely<Database>, ruleId: number, reason: string) {
   await db
     .updateTable('notifications')
     .set({ status: 'cancelled', reason, updated_at: sql`now()` })
@@ -159,14 +160,19 @@ export function createNotificationRulesService(deps: { db: Db; audit: AuditRepo 
         active: input.active ?? current.active,
       };
       checkRule({ ...next, template });
-      const updated = await db
-        .updateTable('notification_rules')
-        .set({ ...next, template_id: template?.id ?? null, updated_at: sql`now()` })
-        .where('account_id', '=', actor.accountId)
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      if (current.active && !next.active) await cancelPlanned(db, id, 'rule_disabled: a regra foi desativada');
+      // One transaction: the planner reads active rules FOR SHARE, so nothing it plans slips between the
+      // switch-off and the cancelling of what the rule had planned.
+      const updated = await inTransaction(db, async ({ trx }) => {
+        const row = await trx
+          .updateTable('notification_rules')
+          .set({ ...next, template_id: template?.id ?? null, updated_at: sql`now()` })
+          .where('account_id', '=', actor.accountId)
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        if (current.active && !next.active) await cancelPlanned(trx, id, 'rule_disabled: a regra foi desativada');
+        return row;
+      });
       await record(actor, 'notification_rule.updated', id, { before: current, after: next });
       return updated;
     },
@@ -174,8 +180,11 @@ export function createNotificationRulesService(deps: { db: Db; audit: AuditRepo 
     /** Its sent notifications stay as history (rule id null); the ones still waiting are cancelled. */
     async remove(actor: Actor, id: number): Promise<void> {
       const current = await find(actor.accountId, id);
-      await cancelPlanned(db, id, 'rule_deleted: a regra foi excluída');
-      await db.deleteFrom('notification_rules').where('id', '=', current.id).execute();
+      await inTransaction(db, async ({ trx }) => {
+        await trx.selectFrom('notification_rules').select('id').where('id', '=', current.id).forUpdate().execute();
+        await cancelPlanned(trx, id, 'rule_deleted: a regra foi excluída');
+        await trx.deleteFrom('notification_rules').where('id', '=', current.id).execute();
+      });
       await record(actor, 'notification_rule.deleted', id, { before: current });
     },
   };
