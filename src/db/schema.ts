@@ -716,7 +716,7 @@ export interface AutomationRunsTable {
   account_id: number;
   rule_id: number;
   event_name: string;
-  status: 'success' | 'error' | 'skipped';
+  status: 'running' | 'success' | 'error' | 'skipped';
   context: Json<Record<string, unknown>>;
   actions: Json<unknown[]>;
   error: string | null;

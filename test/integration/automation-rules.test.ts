@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/accounts/password.js';
 import { AUTOMATION_USER } from '../../src/automation/rules/actions/automation-user.js';
@@ -415,6 +416,41 @@ describe('running rules', () => {
       status: 'success',
       context: { event_id: booked.json().id },
     });
+
+    // One event reaching the rule twice at once (a retry racing a duplicate delivery): one deal only.
+    const twice = await api('POST', '/events', {
+      title: 'Formatura',
+      client_id: client.id,
+      starts_at: '2031-04-01T19:00:00-03:00',
+      ends_at: '2031-04-02T01:00:00-03:00',
+      value_cents: 300_000,
+    });
+    expect(twice.statusCode, twice.body).toBe(201);
+    await settle();
+    const recorded = await t.db
+      .selectFrom('jobs')
+      .select('payload')
+      .where('name', '=', 'business_events.handle')
+      .where(sql<string>`payload->>'listener'`, '=', 'automation.rules')
+      .where(sql<string>`payload->'event'->'data'->>'id'`, '=', String(twice.json().id))
+      .executeTakeFirstOrThrow();
+    // As if the first delivery had not run yet: its run and deal removed, then the event arrives twice.
+    await t.db.deleteFrom('deals').where('event_id', '=', twice.json().id).execute();
+    await t.db
+      .deleteFrom('automation_runs')
+      .where(sql<string>`context->>'event_id'`, '=', String(twice.json().id))
+      .execute();
+    const { handler } = t.app.jobs.definition('business_events.handle');
+    const context = () => ({
+      jobId: 0,
+      attempt: 2,
+      maxAttempts: 10,
+      signal: new AbortController().signal,
+      logger: t.app.logger,
+    });
+    await Promise.all([handler(recorded.payload, context()), handler(recorded.payload, context())]);
+    const again = await t.db.selectFrom('deals').select('id').where('event_id', '=', twice.json().id).execute();
+    expect(again).toHaveLength(1);
   });
 
   it('event_created: starts the provider dispatch for the event', async () => {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { AutomationRule, AutomationRunsTable, Database } from '../../db/schema.js';
 import type { RuleInput } from './rule-schemas.js';
 
@@ -91,17 +91,11 @@ export const automationRulesRepo = {
       .execute();
   },
 
-  async hasRun(db: Executor, ruleId: number, trigger: string): Promise<boolean> {
-    const row = await db
-      .selectFrom('automation_runs')
-      .select('id')
-      .where('rule_id', '=', ruleId)
-      .where((eb) => eb(eb.ref('context', '->>').key('trigger'), '=', trigger))
-      .executeTakeFirst();
-    return row !== undefined;
-  },
-
-  async insertRun(db: Executor, run: NewRun): Promise<AutomationRun> {
+  /**
+   * Claims a rule's run for one triggering event: inserted (returned) only if none exists yet, so a
+   * retried or duplicated job finds it and does nothing — a rule acts at most once per event.
+   */
+  async claimRun(db: Executor, run: NewRun): Promise<AutomationRun | undefined> {
     return db
       .insertInto('automation_runs')
       .values({
@@ -113,8 +107,22 @@ export const automationRulesRepo = {
         actions: JSON.stringify(run.actions),
         error: run.error,
       })
+      .onConflict((conflict) => conflict.expression(sql`rule_id, (context ->> 'trigger')`).doNothing())
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+  },
+
+  /** What a claimed run did, once its actions are over. */
+  async finishRun(
+    db: Executor,
+    id: number,
+    outcome: { status: 'success' | 'error'; actions: unknown[]; error: string | null },
+  ): Promise<void> {
+    await db
+      .updateTable('automation_runs')
+      .set({ status: outcome.status, actions: JSON.stringify(outcome.actions), error: outcome.error })
+      .where('id', '=', id)
+      .execute();
   },
 
   async runs(db: Executor, accountId: number, ruleId: number, page: number, perPage: number) {

@@ -37,7 +37,7 @@ const RunSchema = z
     id: z.number(),
     rule_id: z.number(),
     event_name: z.string(),
-    status: z.enum(['success', 'error', 'skipped']),
+    status: z.enum(['running', 'success', 'error', 'skipped']),
     context: looseObject,
     actions: z.array(looseObject),
     error: z.string().nullable(),
@@ -200,7 +200,7 @@ export async function automationRulesRoutes(
     {
       schema: {
         tags,
-        summary: 'Execuções da regra, das mais recentes (success, error ou skipped, com o motivo)',
+        summary: 'Execuções da regra, das mais recentes (running, success, error ou skipped, com o motivo)',
         params: Params,
         querystring: PageQuerySchema,
         response: {

@@ -48,7 +48,6 @@ export function createRuleEngine(deps: {
     const performedBy = readPerformedBy(event.data.performed_by);
     let fired = 0;
     for (const rule of rules) {
-      if (await automationRulesRepo.hasRun(db, rule.id, trigger)) continue;
       if (!evaluateRule(rule, subject, deps.clock.now()).matched) continue;
       const context = {
         trigger,
@@ -59,9 +58,13 @@ export function createRuleEngine(deps: {
       const base = { accountId: event.accountId, ruleId: rule.id, eventName: rule.event_name, context };
       const loop = loopReason(rule.id, performedBy);
       if (loop) {
-        await automationRulesRepo.insertRun(db, { ...base, status: 'skipped', actions: [], error: loop });
+        await automationRulesRepo.claimRun(db, { ...base, status: 'skipped', actions: [], error: loop });
         continue;
       }
+      // Claimed before acting: a retry (crash, lease lost) finds the run and does not act twice; a run
+      // interrupted half-way stays `running` in the log.
+      const run = await automationRulesRepo.claimRun(db, { ...base, status: 'running', actions: [], error: null });
+      if (!run) continue;
       const outcomes = await deps.actions.perform(
         {
           rule,
@@ -74,8 +77,7 @@ export function createRuleEngine(deps: {
         rule.actions as RuleAction[],
       );
       const failed = outcomes.filter((outcome) => outcome.status === 'error');
-      await automationRulesRepo.insertRun(db, {
-        ...base,
+      await automationRulesRepo.finishRun(db, run.id, {
         status: failed.length > 0 ? 'error' : 'success',
         actions: outcomes,
         error:

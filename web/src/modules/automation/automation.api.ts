@@ -36,7 +36,7 @@ export interface AutomationRun {
   id: number;
   rule_id: number;
   event_name: string;
-  status: 'success' | 'error' | 'skipped';
+  status: 'running' | 'success' | 'error' | 'skipped';
   /** What triggered it: conversation_id (display id), message_id, event_id, contact_id… */
   context: Record<string, unknown>;
   actions: Array<{ action_name?: string; status?: string; error?: string }>;
