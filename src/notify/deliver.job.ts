@@ -42,6 +42,7 @@ async function staleReason(trx: Trx, notification: Notification, now: Date): Pro
     const offer = await trx
       .selectFrom('assignments')
       .select('status')
+      .where('account_id', '=', notification.account_id)
       .where('id', '=', notification.assignment_id)
       .executeTakeFirst();
     if (offer?.status !== 'offered') return 'offer_closed: a oferta já foi respondida ou encerrada';
@@ -50,6 +51,7 @@ async function staleReason(trx: Trx, notification: Notification, now: Date): Pro
   const event = await trx
     .selectFrom('events')
     .select(['starts_at', 'status'])
+    .where('account_id', '=', notification.account_id)
     .where('id', '=', notification.event_id)
     .executeTakeFirst();
   if (!event) return 'event_gone: o evento não existe mais';
@@ -57,6 +59,7 @@ async function staleReason(trx: Trx, notification: Notification, now: Date): Pro
     ? await trx
         .selectFrom('notification_rules')
         .select('trigger')
+        .where('account_id', '=', notification.account_id)
         .where('id', '=', notification.rule_id)
         .executeTakeFirst()
     : undefined;
@@ -76,6 +79,7 @@ async function renderFor(deps: DeliverDeps, trx: Trx, notification: Notification
     ? await trx
         .selectFrom('notification_templates')
         .selectAll()
+        .where('account_id', '=', notification.account_id)
         .where('id', '=', notification.template_id)
         .executeTakeFirst()
     : undefined;

@@ -66,6 +66,7 @@ export function createRulePlanner(deps: { db: Db; notifier: Notifier; clock: Clo
     const client = await trx
       .selectFrom('clients')
       .select('contact_id')
+      .where('account_id', '=', event.account_id)
       .where('id', '=', event.client_id)
       .executeTakeFirst();
     return client ? [{ contactId: client.contact_id, assignmentId: null }] : [];
@@ -77,6 +78,7 @@ export function createRulePlanner(deps: { db: Db; notifier: Notifier; clock: Clo
       .selectFrom('assignments')
       .innerJoin('providers', 'providers.id', 'assignments.provider_id')
       .select(['providers.contact_id', 'assignments.id'])
+      .where('assignments.account_id', '=', event.account_id)
       .where('assignments.event_id', '=', event.id);
     query =
       assignmentId !== undefined
@@ -192,6 +194,7 @@ export function createRulePlanner(deps: { db: Db; notifier: Notifier; clock: Clo
       .selectFrom('notifications')
       .innerJoin('notification_rules', 'notification_rules.id', 'notifications.rule_id')
       .select(['notifications.id', 'notification_rules.trigger', 'notification_rules.offset_minutes'])
+      .where('notifications.account_id', '=', event.account_id)
       .where('notifications.event_id', '=', event.id)
       .where('notifications.status', '=', 'scheduled')
       .where('notification_rules.trigger', 'in', TIMED_TRIGGERS)
@@ -215,6 +218,7 @@ export function createRulePlanner(deps: { db: Db; notifier: Notifier; clock: Clo
     // A reminder skipped because it was late may be due again at the new time.
     await tx.trx
       .deleteFrom('notifications')
+      .where('account_id', '=', event.account_id)
       .where('event_id', '=', event.id)
       .where('status', '=', 'skipped')
       .where('reason', 'like', 'planned_late:%')
@@ -243,6 +247,7 @@ export function createRulePlanner(deps: { db: Db; notifier: Notifier; clock: Clo
         reason: 'assignment_ended: o prestador não está mais escalado',
         updated_at: sql`now()`,
       })
+      .where('account_id', '=', event.account_id)
       .where('event_id', '=', event.id)
       .where('assignment_id', '=', assignmentId)
       .where('kind', '=', 'rule')
