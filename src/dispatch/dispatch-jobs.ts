@@ -44,7 +44,7 @@ export function dispatchListeners(
         event.data.kind === 'offer' &&
         typeof event.data.assignment_id === 'number',
       handle: async (event) => {
-        await dispatch.expireOffer(event.data.assignment_id as number, 'undelivered');
+        await dispatch.expireOffer(event.data.assignment_id as number, 'undelivered', event.accountId);
       },
     },
     {

@@ -224,7 +224,8 @@ export function createDispatchService(deps: DispatchDeps) {
     },
 
     answerOffer: (input: Parameters<typeof answerOffer>[1]) => answerOffer(deps, input),
-    expireOffer: (assignmentId: number, why?: 'timeout' | 'undelivered') => expireOffer(deps, assignmentId, why),
+    expireOffer: (assignmentId: number, why?: 'timeout' | 'undelivered', accountId?: number) =>
+      expireOffer(deps, assignmentId, why, accountId),
     handleIncomingReply: (accountId: number, data: Record<string, unknown>) =>
       handleIncomingReply(deps, accountId, data),
   };

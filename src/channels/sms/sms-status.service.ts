@@ -46,6 +46,7 @@ export function createSmsStatusService(deps: {
       .updateTable('notifications')
       .set({ status: 'failed', error_code: code, reason, updated_at: sql`now()` })
       .where('id', '=', notification.id)
+      .where('account_id', '=', notification.account_id)
       .where('status', 'in', from)
       .returning(['id', 'account_id', 'status'])
       .executeTakeFirst();

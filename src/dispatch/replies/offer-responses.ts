@@ -184,12 +184,15 @@ export async function expireOffer(
   deps: DispatchDeps,
   assignmentId: number,
   why: 'timeout' | 'undelivered' = 'timeout',
+  /** The account the caller acts for, when it has one (a business event); the expiry job has only the id. */
+  accountId?: number,
 ): Promise<'expired' | 'skipped'> {
-  const peek = await deps.db
+  let peekQuery = deps.db
     .selectFrom('assignments')
     .select(['account_id', 'event_id', 'status'])
-    .where('id', '=', assignmentId)
-    .executeTakeFirst();
+    .where('id', '=', assignmentId);
+  if (accountId !== undefined) peekQuery = peekQuery.where('account_id', '=', accountId);
+  const peek = await peekQuery.executeTakeFirst();
   if (peek?.status !== 'offered') return 'skipped';
   return inTransaction(deps.db, async (tx) => {
     await lockEventBooking(tx.trx, peek.event_id);
