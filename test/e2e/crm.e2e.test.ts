@@ -317,7 +317,8 @@ describe('the CRM screens', () => {
     await dialog().getByLabel('O que fazer').fill('Enviar proposta do casamento');
     await dialog().getByRole('button', { name: 'Criar tarefa' }).click();
     await dialog().waitFor({ state: 'detached' });
-    await crm.getByText('Enviar proposta do casamento').waitFor();
+    // The timeline may list it too ("Tarefa: …"): wait for the task list's own entry.
+    await crm.locator('.crm-task-title', { hasText: 'Enviar proposta do casamento' }).waitFor();
 
     await page.getByRole('link', { name: 'Tarefas' }).click();
     const task = page.getByRole('checkbox', { name: /Enviar proposta do casamento/ });
