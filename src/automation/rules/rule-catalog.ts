@@ -1,4 +1,4 @@
-import type { BusinessEvent } from '../business-events.js';
+// No imports: the web app's rule editor imports this catalog too (one list of events, operators and actions).
 
 /** Chatwoot's automation events (message_created: incoming messages only, as in Chatwoot). */
 export const CONVERSATION_EVENTS = [
@@ -38,7 +38,7 @@ export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 /** Operators that look at no value. */
 export const PRESENCE_OPERATORS: readonly FilterOperator[] = ['is_present', 'is_not_present'];
 
-type AttributeType = 'text' | 'id' | 'enum' | 'labels' | 'number' | 'date' | 'custom';
+export type AttributeType = 'text' | 'id' | 'enum' | 'labels' | 'number' | 'date' | 'custom';
 
 export const OPERATORS_BY_TYPE: Record<AttributeType, readonly FilterOperator[]> = {
   text: ['equal_to', 'not_equal_to', 'contains', 'does_not_contain', 'is_present', 'is_not_present'],
@@ -95,9 +95,9 @@ export const ATTRIBUTES: Record<AutomationEvent, Record<string, AttributeSpec>> 
   conversation_opened: CONVERSATION_ATTRIBUTES,
   conversation_resolved: CONVERSATION_ATTRIBUTES,
   message_created: {
-    ...CONVERSATION_ATTRIBUTES,
     content: text,
     message_type: oneOf('incoming', 'outgoing'),
+    ...CONVERSATION_ATTRIBUTES,
   },
   event_created: EVENT_ATTRIBUTES,
   event_updated: {
@@ -156,37 +156,3 @@ export type ActionName = (typeof ACTION_NAMES)[number];
 export const ACTION_EVENTS: Partial<Record<ActionName, readonly AutomationEvent[]>> = {
   start_dispatch: ['event_created', 'event_updated'],
 };
-
-/**
- * The automation events a recorded business event stands for. A status change is also an update, as
- * in Chatwoot; the first message of a conversation is both conversation_created and message_created.
- */
-export function automationEventsFor(event: Pick<BusinessEvent, 'name' | 'data'>): AutomationEvent[] {
-  switch (event.name) {
-    case 'message.incoming':
-      return event.data.conversation_created === true
-        ? ['conversation_created', 'message_created']
-        : ['message_created'];
-    case 'conversation.status_changed': {
-      const status = event.data.status;
-      return [
-        'conversation_updated',
-        ...(status === 'open' ? (['conversation_opened'] as const) : []),
-        ...(status === 'resolved' ? (['conversation_resolved'] as const) : []),
-      ];
-    }
-    case 'conversation.updated':
-      return ['conversation_updated'];
-    case 'event.created':
-      return ['event_created'];
-    case 'event.updated':
-      return ['event_updated'];
-    case 'assignment.accepted':
-    case 'assignment.declined':
-      return ['assignment_responded'];
-    case 'notification.failed':
-      return ['notification_failed'];
-    default:
-      return [];
-  }
-}

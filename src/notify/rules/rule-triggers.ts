@@ -1,3 +1,4 @@
+// No imports: the web app's rule form imports these lists too.
 /** What can start a notification rule (contract). */
 export const RULE_TRIGGERS = [
   'event.created',

@@ -5,9 +5,9 @@ import type { BusinessEvent, BusinessEventListener } from '../../business-events
 import type { AutomationUser } from '../actions/automation-user.js';
 import type { RuleActions } from '../actions/rule-actions.js';
 import { automationRulesRepo } from '../automation-rules.repo.js';
-import { automationEventsFor } from '../rule-catalog.js';
 import type { RuleAction } from '../rule-schemas.js';
 import type { ActiveRulesCache } from './active-rules-cache.js';
+import { automationEventsFor } from './automation-events-for.js';
 import { type Condition, evaluateConditions } from './conditions.js';
 import { loopReason, performedByRule, readPerformedBy } from './performed-by.js';
 import { attributeValue, loadSubject, type RuleSubject, subjectContext } from './rule-subject.js';

@@ -1,3 +1,4 @@
+import type { RuleTrigger } from '../../../../src/notify/rules/rule-triggers';
 import { apiRequest } from '../../shared/api-client';
 import type { MessageTemplate } from '../inbox/composer/templates';
 
@@ -52,20 +53,8 @@ export interface TemplatePreview {
   } | null;
 }
 
-export const RULE_TRIGGERS = [
-  'event.created',
-  'event.confirmed',
-  'event.rescheduled',
-  'event.cancelled',
-  'event.before_start',
-  'event.after_end',
-  'assignment.accepted',
-  'assignment.declined',
-  'offer.expired',
-] as const;
-export type RuleTrigger = (typeof RULE_TRIGGERS)[number];
-/** Triggers whose offset counts before the start or after the end of the event. */
-export const TIMED_TRIGGERS: readonly RuleTrigger[] = ['event.before_start', 'event.after_end'];
+// The server's own list (the file has no imports), so the rule form offers exactly what the API accepts.
+export { RULE_TRIGGERS, type RuleTrigger, TIMED_TRIGGERS } from '../../../../src/notify/rules/rule-triggers';
 
 export type Audience = 'client' | 'providers' | 'client_and_providers';
 
