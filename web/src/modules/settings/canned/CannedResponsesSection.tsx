@@ -2,10 +2,9 @@ import { type FormEvent, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
 import type { CannedResponse, SettingsApi } from '../settings.api';
 import { settingsMessages } from '../settings.messages';
-import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { EditableList, FormButtons } from '../ui/EditableList';
 import { formProblems } from '../ui/errors';
 import { Field, FormAlert } from '../ui/Field';
-import { LoadState } from '../ui/LoadState';
 import { useLoad } from '../ui/use-load';
 import { cannedMessages } from './canned.messages';
 
@@ -82,14 +81,7 @@ function CannedForm({
         )}
       </Field>
       <FormAlert message={alert} />
-      <div className="settings-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-          {common('cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? common('saving') : common('save')}
-        </button>
-      </div>
+      <FormButtons saving={saving} onCancel={onCancel} />
     </form>
   );
 }
@@ -99,79 +91,36 @@ export function CannedResponsesSection({ api }: { api: SettingsApi; path: string
   const t = useModuleMessages(cannedMessages);
   const common = useModuleMessages(settingsMessages);
   const responses = useLoad(api.cannedResponses.list, common('genericError'));
-  const [editing, setEditing] = useState<CannedResponse | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<CannedResponse | null>(null);
-
   return (
-    <>
-      <div className="settings-heading">
-        <p className="muted">{t('intro')}</p>
-        {editing === null && (
-          <button type="button" className="primary" onClick={() => setEditing('new')}>
-            {t('new')}
-          </button>
-        )}
-      </div>
-      {editing !== null && (
-        <CannedForm
-          key={editing === 'new' ? 'new' : editing.id}
-          api={api}
-          canned={editing === 'new' ? null : editing}
-          onCancel={() => setEditing(null)}
-          onSaved={(saved) => {
-            responses.setData((list) =>
-              [...(list ?? []).filter((item) => item.id !== saved.id), saved].sort((a, b) =>
-                a.short_code.localeCompare(b.short_code),
-              ),
-            );
-            setEditing(null);
-          }}
-        />
+    <EditableList
+      loaded={responses}
+      sort={(a, b) => a.short_code.localeCompare(b.short_code)}
+      texts={{
+        intro: t('intro'),
+        new: t('new'),
+        list: t('list'),
+        empty: t('empty'),
+        editOf: (canned) => t('editOf', { name: canned.short_code }),
+        deleteOf: (canned) => t('deleteOf', { name: canned.short_code }),
+      }}
+      form={({ item, onCancel, onSaved }) => (
+        <CannedForm api={api} canned={item} onCancel={onCancel} onSaved={onSaved} />
       )}
-      <LoadState loaded={responses} isEmpty={(list) => list.length === 0} empty={<p>{t('empty')}</p>}>
-        {(list) => (
-          <ul className="settings-list" aria-label={t('list')}>
-            {list.map((canned) => (
-              <li key={canned.id}>
-                <div className="settings-row">
-                  <strong>
-                    <code>/{canned.short_code}</code>
-                  </strong>
-                  <div className="settings-actions">
-                    <button
-                      type="button"
-                      className="secondary small"
-                      aria-label={t('editOf', { name: canned.short_code })}
-                      onClick={() => setEditing(canned)}
-                    >
-                      {common('edit')}
-                    </button>
-                    <button
-                      type="button"
-                      className="danger small"
-                      aria-label={t('deleteOf', { name: canned.short_code })}
-                      onClick={() => setDeleting(canned)}
-                    >
-                      {common('delete')}
-                    </button>
-                  </div>
-                </div>
-                <p className="settings-pre">{canned.content}</p>
-              </li>
-            ))}
-          </ul>
-        )}
-      </LoadState>
-      {deleting && (
-        <ConfirmDialog
-          message={common('confirmDelete', { name: `/${deleting.short_code}` })}
-          onConfirm={async () => {
-            await api.cannedResponses.remove(deleting.id);
-            responses.setData((list) => (list ?? []).filter((item) => item.id !== deleting.id));
-          }}
-          onClose={() => setDeleting(null)}
-        />
+      renderItem={(canned, actions) => (
+        <li>
+          <div className="settings-row">
+            <strong>
+              <code>/{canned.short_code}</code>
+            </strong>
+            {actions}
+          </div>
+          <p className="settings-pre">{canned.content}</p>
+        </li>
       )}
-    </>
+      remove={{
+        name: (canned) => `/${canned.short_code}`,
+        run: (canned) => api.cannedResponses.remove(canned.id),
+      }}
+    />
   );
 }

@@ -2,10 +2,9 @@ import { type FormEvent, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
 import type { Label, SettingsApi } from '../settings.api';
 import { settingsMessages } from '../settings.messages';
-import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { EditableList, FormButtons } from '../ui/EditableList';
 import { formProblems } from '../ui/errors';
 import { Field, FormAlert } from '../ui/Field';
-import { LoadState } from '../ui/LoadState';
 import { useLoad } from '../ui/use-load';
 import { labelsMessages } from './labels.messages';
 
@@ -110,14 +109,7 @@ function LabelForm({
         <span>{t('showOnSidebar')}</span>
       </label>
       <FormAlert message={alert} />
-      <div className="settings-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-          {common('cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? common('saving') : common('save')}
-        </button>
-      </div>
+      <FormButtons saving={saving} onCancel={onCancel} />
     </form>
   );
 }
@@ -127,82 +119,33 @@ export function LabelsSection({ api }: { api: SettingsApi; path: string[] }) {
   const t = useModuleMessages(labelsMessages);
   const common = useModuleMessages(settingsMessages);
   const labels = useLoad(api.labels.list, common('genericError'));
-  const [editing, setEditing] = useState<Label | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<Label | null>(null);
-
   return (
-    <>
-      <div className="settings-heading">
-        <p className="muted">{t('intro')}</p>
-        {editing === null && (
-          <button type="button" className="primary" onClick={() => setEditing('new')}>
-            {t('new')}
-          </button>
-        )}
-      </div>
-      {editing !== null && (
-        <LabelForm
-          key={editing === 'new' ? 'new' : editing.id}
-          api={api}
-          label={editing === 'new' ? null : editing}
-          onCancel={() => setEditing(null)}
-          onSaved={(saved) => {
-            labels.setData((list) =>
-              [...(list ?? []).filter((item) => item.id !== saved.id), saved].sort((a, b) =>
-                a.title.localeCompare(b.title),
-              ),
-            );
-            setEditing(null);
-          }}
-        />
+    <EditableList
+      loaded={labels}
+      sort={(a, b) => a.title.localeCompare(b.title)}
+      texts={{
+        intro: t('intro'),
+        new: t('new'),
+        list: t('list'),
+        empty: t('empty'),
+        editOf: (label) => t('editOf', { name: label.title }),
+        deleteOf: (label) => t('deleteOf', { name: label.title }),
+      }}
+      form={({ item, onCancel, onSaved }) => <LabelForm api={api} label={item} onCancel={onCancel} onSaved={onSaved} />}
+      renderItem={(label, actions) => (
+        <li className="settings-row">
+          <div>
+            <strong>
+              <span className="settings-swatch" style={{ background: label.color }} aria-hidden="true" />
+              {label.title}
+            </strong>{' '}
+            {label.show_on_sidebar && <span className="settings-badge">{t('onSidebar')}</span>}
+            {label.description && <p className="settings-hint">{label.description}</p>}
+          </div>
+          {actions}
+        </li>
       )}
-      <LoadState loaded={labels} isEmpty={(list) => list.length === 0} empty={<p>{t('empty')}</p>}>
-        {(list) => (
-          <ul className="settings-list" aria-label={t('list')}>
-            {list.map((label) => (
-              <li key={label.id} className="settings-row">
-                <div>
-                  <strong>
-                    <span className="settings-swatch" style={{ background: label.color }} aria-hidden="true" />
-                    {label.title}
-                  </strong>{' '}
-                  {label.show_on_sidebar && <span className="settings-badge">{t('onSidebar')}</span>}
-                  {label.description && <p className="settings-hint">{label.description}</p>}
-                </div>
-                <div className="settings-actions">
-                  <button
-                    type="button"
-                    className="secondary small"
-                    aria-label={t('editOf', { name: label.title })}
-                    onClick={() => setEditing(label)}
-                  >
-                    {common('edit')}
-                  </button>
-                  <button
-                    type="button"
-                    className="danger small"
-                    aria-label={t('deleteOf', { name: label.title })}
-                    onClick={() => setDeleting(label)}
-                  >
-                    {common('delete')}
-                  </button>
-                </div>
-              </li>
-            ))}
-          </ul>
-        )}
-      </LoadState>
-      {deleting && (
-        <ConfirmDialog
-          message={common('confirmDelete', { name: deleting.title })}
-          detail={t('deleteDetail')}
-          onConfirm={async () => {
-            await api.labels.remove(deleting.id);
-            labels.setData((list) => (list ?? []).filter((item) => item.id !== deleting.id));
-          }}
-          onClose={() => setDeleting(null)}
-        />
-      )}
-    </>
+      remove={{ name: (label) => label.title, detail: t('deleteDetail'), run: (label) => api.labels.remove(label.id) }}
+    />
   );
 }

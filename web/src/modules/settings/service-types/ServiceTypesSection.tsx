@@ -2,10 +2,9 @@ import { type FormEvent, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
 import type { ServiceTypeItem, SettingsApi } from '../settings.api';
 import { settingsMessages } from '../settings.messages';
-import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { EditableList, FormButtons } from '../ui/EditableList';
 import { formProblems } from '../ui/errors';
 import { Field, FormAlert } from '../ui/Field';
-import { LoadState } from '../ui/LoadState';
 import { useLoad } from '../ui/use-load';
 import { serviceTypesMessages } from './service-types.messages';
 
@@ -68,14 +67,7 @@ function ServiceTypeForm({
         )}
       </Field>
       <FormAlert message={alert} />
-      <div className="settings-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-          {common('cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? common('saving') : common('save')}
-        </button>
-      </div>
+      <FormButtons saving={saving} onCancel={onCancel} />
     </form>
   );
 }
@@ -85,75 +77,35 @@ export function ServiceTypesSection({ api }: { api: SettingsApi; path: string[] 
   const t = useModuleMessages(serviceTypesMessages);
   const common = useModuleMessages(settingsMessages);
   const serviceTypes = useLoad(api.serviceTypes.list, common('genericError'));
-  const [editing, setEditing] = useState<ServiceTypeItem | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<ServiceTypeItem | null>(null);
-
   return (
-    <>
-      <div className="settings-heading">
-        <p className="muted">{t('intro')}</p>
-        {editing === null && (
-          <button type="button" className="primary" onClick={() => setEditing('new')}>
-            {t('new')}
-          </button>
-        )}
-      </div>
-      {editing !== null && (
-        <ServiceTypeForm
-          key={editing === 'new' ? 'new' : editing.id}
-          api={api}
-          serviceType={editing === 'new' ? null : editing}
-          onCancel={() => setEditing(null)}
-          onSaved={(saved) => {
-            serviceTypes.setData((list) =>
-              [...(list ?? []).filter((item) => item.id !== saved.id), saved].sort(byName),
-            );
-            setEditing(null);
-          }}
-        />
+    <EditableList
+      loaded={serviceTypes}
+      sort={byName}
+      texts={{
+        intro: t('intro'),
+        new: t('new'),
+        list: t('list'),
+        empty: t('empty'),
+        editOf: (serviceType) => t('renameOf', { name: serviceType.name }),
+        deleteOf: (serviceType) => t('deleteOf', { name: serviceType.name }),
+      }}
+      editText={t('rename')}
+      form={({ item, onCancel, onSaved }) => (
+        <ServiceTypeForm api={api} serviceType={item} onCancel={onCancel} onSaved={onSaved} />
       )}
-      <LoadState loaded={serviceTypes} isEmpty={(list) => list.length === 0} empty={<p>{t('empty')}</p>}>
-        {(list) => (
-          <ul className="settings-list" aria-label={t('list')}>
-            {list.map((serviceType) => (
-              <li key={serviceType.id} className="settings-row">
-                <div>
-                  <strong>{serviceType.name}</strong>
-                </div>
-                <div className="settings-actions">
-                  <button
-                    type="button"
-                    className="secondary small"
-                    aria-label={t('renameOf', { name: serviceType.name })}
-                    onClick={() => setEditing(serviceType)}
-                  >
-                    {t('rename')}
-                  </button>
-                  <button
-                    type="button"
-                    className="danger small"
-                    aria-label={t('deleteOf', { name: serviceType.name })}
-                    onClick={() => setDeleting(serviceType)}
-                  >
-                    {common('delete')}
-                  </button>
-                </div>
-              </li>
-            ))}
-          </ul>
-        )}
-      </LoadState>
-      {deleting && (
-        <ConfirmDialog
-          message={common('confirmDelete', { name: deleting.name })}
-          detail={t('deleteDetail')}
-          onConfirm={async () => {
-            await api.serviceTypes.remove(deleting.id);
-            serviceTypes.setData((list) => (list ?? []).filter((item) => item.id !== deleting.id));
-          }}
-          onClose={() => setDeleting(null)}
-        />
+      renderItem={(serviceType, actions) => (
+        <li className="settings-row">
+          <div>
+            <strong>{serviceType.name}</strong>
+          </div>
+          {actions}
+        </li>
       )}
-    </>
+      remove={{
+        name: (serviceType) => serviceType.name,
+        detail: t('deleteDetail'),
+        run: (serviceType) => api.serviceTypes.remove(serviceType.id),
+      }}
+    />
   );
 }

@@ -2,10 +2,9 @@ import { type FormEvent, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
 import type { SettingsApi, Team } from '../settings.api';
 import { settingsMessages } from '../settings.messages';
-import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { EditableList, FormButtons } from '../ui/EditableList';
 import { formProblems } from '../ui/errors';
 import { Field, FormAlert } from '../ui/Field';
-import { LoadState } from '../ui/LoadState';
 import { MembersEditor } from '../ui/MembersEditor';
 import { useLoad } from '../ui/use-load';
 import { teamsMessages } from './teams.messages';
@@ -88,14 +87,7 @@ function TeamForm({
         <span>{t('allowAutoAssign')}</span>
       </label>
       <FormAlert message={alert} />
-      <div className="settings-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-          {common('cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? common('saving') : common('save')}
-        </button>
-      </div>
+      <FormButtons saving={saving} onCancel={onCancel} />
     </form>
   );
 }
@@ -106,98 +98,53 @@ export function TeamsSection({ api }: { api: SettingsApi; path: string[] }) {
   const common = useModuleMessages(settingsMessages);
   const teams = useLoad(api.teams.list, common('genericError'));
   const agents = useLoad(api.agents.list, common('genericError'));
-  const [editing, setEditing] = useState<Team | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<Team | null>(null);
   const [open, setOpen] = useState<number | null>(null);
-
   return (
-    <>
-      <div className="settings-heading">
-        <p className="muted">{t('intro')}</p>
-        {editing === null && (
-          <button type="button" className="primary" onClick={() => setEditing('new')}>
-            {t('new')}
-          </button>
-        )}
-      </div>
-      {editing !== null && (
-        <TeamForm
-          key={editing === 'new' ? 'new' : editing.id}
-          api={api}
-          team={editing === 'new' ? null : editing}
-          onCancel={() => setEditing(null)}
-          onSaved={(saved) => {
-            teams.setData((list) =>
-              [...(list ?? []).filter((item) => item.id !== saved.id), saved].sort((a, b) => a.id - b.id),
-            );
-            setEditing(null);
-          }}
-        />
+    <EditableList
+      loaded={teams}
+      sort={(a, b) => a.id - b.id}
+      texts={{
+        intro: t('intro'),
+        new: t('new'),
+        list: t('list'),
+        empty: t('empty'),
+        editOf: (team) => t('editOf', { name: team.name }),
+        deleteOf: (team) => t('deleteOf', { name: team.name }),
+      }}
+      form={({ item, onCancel, onSaved }) => <TeamForm api={api} team={item} onCancel={onCancel} onSaved={onSaved} />}
+      extraActions={(team) => (
+        <button
+          type="button"
+          className="secondary small"
+          aria-expanded={open === team.id}
+          aria-label={t('membersOf', { name: team.name })}
+          onClick={() => setOpen(open === team.id ? null : team.id)}
+        >
+          {open === team.id ? t('hideMembers') : t('showMembers')}
+        </button>
       )}
-      <LoadState loaded={teams} isEmpty={(list) => list.length === 0} empty={<p>{t('empty')}</p>}>
-        {(list) => (
-          <ul className="settings-list" aria-label={t('list')}>
-            {list.map((team) => (
-              <li key={team.id}>
-                <div className="settings-row">
-                  <div>
-                    <strong>{team.name}</strong>{' '}
-                    {team.allow_auto_assign && <span className="settings-badge">{t('autoAssign')}</span>}
-                    {team.description && <p className="settings-hint">{team.description}</p>}
-                  </div>
-                  <div className="settings-actions">
-                    <button
-                      type="button"
-                      className="secondary small"
-                      aria-expanded={open === team.id}
-                      aria-label={t('membersOf', { name: team.name })}
-                      onClick={() => setOpen(open === team.id ? null : team.id)}
-                    >
-                      {open === team.id ? t('hideMembers') : t('showMembers')}
-                    </button>
-                    <button
-                      type="button"
-                      className="secondary small"
-                      aria-label={t('editOf', { name: team.name })}
-                      onClick={() => setEditing(team)}
-                    >
-                      {common('edit')}
-                    </button>
-                    <button
-                      type="button"
-                      className="danger small"
-                      aria-label={t('deleteOf', { name: team.name })}
-                      onClick={() => setDeleting(team)}
-                    >
-                      {common('delete')}
-                    </button>
-                  </div>
-                </div>
-                {open === team.id && agents.data && (
-                  <MembersEditor
-                    title={t('members', { name: team.name })}
-                    agents={agents.data}
-                    load={() => api.teams.members(team.id)}
-                    add={(userId) => api.teams.addMembers(team.id, [userId])}
-                    remove={(userId) => api.teams.removeMembers(team.id, [userId])}
-                  />
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
-      </LoadState>
-      {deleting && (
-        <ConfirmDialog
-          message={common('confirmDelete', { name: deleting.name })}
-          detail={t('deleteDetail')}
-          onConfirm={async () => {
-            await api.teams.remove(deleting.id);
-            teams.setData((list) => (list ?? []).filter((item) => item.id !== deleting.id));
-          }}
-          onClose={() => setDeleting(null)}
-        />
+      renderItem={(team, actions) => (
+        <li>
+          <div className="settings-row">
+            <div>
+              <strong>{team.name}</strong>{' '}
+              {team.allow_auto_assign && <span className="settings-badge">{t('autoAssign')}</span>}
+              {team.description && <p className="settings-hint">{team.description}</p>}
+            </div>
+            {actions}
+          </div>
+          {open === team.id && agents.data && (
+            <MembersEditor
+              title={t('members', { name: team.name })}
+              agents={agents.data}
+              load={() => api.teams.members(team.id)}
+              add={(userId) => api.teams.addMembers(team.id, [userId])}
+              remove={(userId) => api.teams.removeMembers(team.id, [userId])}
+            />
+          )}
+        </li>
       )}
-    </>
+      remove={{ name: (team) => team.name, detail: t('deleteDetail'), run: (team) => api.teams.remove(team.id) }}
+    />
   );
 }
