@@ -5,8 +5,8 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/accounts/password.js';
 import { AUTOMATION_USER } from '../../src/automation/rules/actions/automation-user.js';
-import { sleep } from '../../src/shared/clock.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
+import { settleJobs } from '../helpers/settle-jobs.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createWhatsAppInbox, postWebhook, type TestInbox, textPayload, waitForWebhooks } from '../helpers/whatsapp.js';
 
@@ -101,21 +101,13 @@ async function incoming(text: string) {
 
 /** Waits until no business event job is waiting or running: every rule reaction (and its chain) is done. */
 async function settle(timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  let quiet = 0;
-  while (quiet < 3) {
-    const pending = await t.db
-      .selectFrom('jobs')
-      .select(['id', 'status', 'last_error'])
-      .where('name', '=', 'business_events.handle')
-      .where('status', 'in', ['scheduled', 'queued', 'running', 'dead'])
-      .execute();
-    const dead = pending.filter((job) => job.status === 'dead');
-    if (dead.length > 0) throw new Error(`business event job died: ${JSON.stringify(dead)}`);
-    quiet = pending.length === 0 ? quiet + 1 : 0;
-    if (Date.now() > deadline) throw new Error(`${pending.length} business event job(s) still pending`);
-    await sleep(40);
-  }
+  await settleJobs(t.db, {
+    names: ['business_events.handle'],
+    timeoutMs,
+    scheduled: 'any',
+    failOnDead: true,
+    quietPolls: 3,
+  });
 }
 
 const conversation = (id: number) =>

@@ -5,6 +5,7 @@ import type { ConsentPurpose, ConsentStatus } from '../../src/db/schema.js';
 import { inTransaction } from '../../src/db/transaction.js';
 import { consentsRepo } from '../../src/notify/consents/consents.repo.js';
 import { sleep } from '../../src/shared/clock.js';
+import { settleJobs } from '../helpers/settle-jobs.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -60,22 +61,7 @@ async function person(labels: string[], consents: Partial<Record<ConsentPurpose,
 }
 
 async function settle(timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const busy = await t.db
-      .selectFrom('jobs')
-      .select(['name', 'status'])
-      .where((eb) =>
-        eb.or([
-          eb('status', 'in', ['queued', 'running']),
-          eb('status', '=', 'scheduled').and('run_at', '<=', new Date()),
-        ]),
-      )
-      .execute();
-    if (busy.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`jobs still busy: ${JSON.stringify(busy)}`);
-    await sleep(25);
-  }
+  await settleJobs(t.db, { timeoutMs });
 }
 
 const notificationsOf = (broadcastId: number) =>

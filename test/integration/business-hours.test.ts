@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep } from '../../src/shared/clock.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
+import { settleJobs } from '../helpers/settle-jobs.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import {
   createWhatsAppInbox,
@@ -68,18 +68,7 @@ function patchInbox(id: number, payload: object) {
 
 /** Waits until the reactions to incoming messages and the sends they queued have run. */
 async function settle(timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const busy = await t.db
-      .selectFrom('jobs')
-      .select('id')
-      .where('name', 'in', ['business_events.handle', 'whatsapp.send_message'])
-      .where('status', 'in', ['queued', 'running', 'scheduled'])
-      .executeTakeFirst();
-    if (!busy) return;
-    if (Date.now() > deadline) throw new Error('jobs still running');
-    await sleep(25);
-  }
+  await settleJobs(t.db, { names: ['business_events.handle', 'whatsapp.send_message'], timeoutMs, scheduled: 'any' });
 }
 
 let sequence = 0;

@@ -3,8 +3,8 @@ import { hashPassword } from '../../src/accounts/password.js';
 import { inTransaction } from '../../src/db/transaction.js';
 import { messagesRepo } from '../../src/inbox/messages.repo.js';
 import { consentAllows, consentsRepo } from '../../src/notify/consents/consents.repo.js';
-import { sleep } from '../../src/shared/clock.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
+import { settleJobs } from '../helpers/settle-jobs.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import {
   createWhatsAppInbox,
@@ -45,22 +45,7 @@ async function contact(accountId = 1) {
 
 /** Waits until no job is waiting or running (business event listeners, notification deliveries, sends). */
 async function settle(timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const busy = await t.db
-      .selectFrom('jobs')
-      .select(['name', 'status'])
-      .where((eb) =>
-        eb.or([
-          eb('status', 'in', ['queued', 'running']),
-          eb('status', '=', 'scheduled').and('run_at', '<=', new Date()),
-        ]),
-      )
-      .execute();
-    if (busy.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`jobs still busy: ${JSON.stringify(busy)}`);
-    await sleep(25);
-  }
+  await settleJobs(t.db, { timeoutMs });
 }
 
 /** One person writing `text` on WhatsApp; returns who they are and the stored message. */

@@ -4,6 +4,7 @@ import { inTransaction } from '../../src/db/transaction.js';
 import type { AccountEvent } from '../../src/realtime/event-bus.js';
 import { sleep } from '../../src/shared/clock.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
+import { settleJobs } from '../helpers/settle-jobs.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import {
   createWhatsAppInbox,
@@ -55,22 +56,7 @@ const mobile = () => `55319${String(10_000_000 + ((process.pid * 7919 + ++sequen
 
 /** Waits until no job is waiting or running (listeners, deliveries, sends). */
 async function settle(timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const busy = await t.db
-      .selectFrom('jobs')
-      .select(['name', 'status'])
-      .where((eb) =>
-        eb.or([
-          eb('status', 'in', ['queued', 'running']),
-          eb('status', '=', 'scheduled').and('run_at', '<=', new Date()),
-        ]),
-      )
-      .execute();
-    if (busy.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`jobs still busy: ${JSON.stringify(busy)}`);
-    await sleep(25);
-  }
+  await settleJobs(t.db, { timeoutMs });
 }
 
 async function serviceType(name = 'Garçom') {
