@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { createAuditRepo } from '../accounts/audit.repo.js';
 import type { Database } from '../db/schema.js';
 import { changedFields } from './pipeline/references.js';
@@ -33,36 +33,54 @@ function recordMerge(
   });
 }
 
-const joinNotes = (base: string, mergee: string) =>
-  !mergee || mergee === base ? base : !base ? mergee : `${base}\n\n${mergee}`;
+type ProfileTable = 'clients' | 'providers';
+type Profile<T extends ProfileTable> = Selectable<Database[T]> & { id: number; contact_id: number };
 
-async function mergeClients(context: MergeContext) {
+/**
+ * Locks both contacts' profiles of one kind. When only the mergee has one, it moves to the base (audited)
+ * and there is nothing to merge: null. When both have one, they are returned to be merged.
+ */
+async function profilesToMerge<T extends ProfileTable>(
+  context: MergeContext,
+  table: T,
+): Promise<{ base: Profile<T>; mergee: Profile<T> } | null> {
   const { db, accountId, baseId, mergeeId } = context;
-  const rows = await db
-    .selectFrom('clients')
+  // One query for either table: both have id, account_id and contact_id.
+  const rows = (await db
+    .selectFrom(table as ProfileTable)
     .selectAll()
     .where('account_id', '=', accountId)
     .where('contact_id', 'in', [baseId, mergeeId])
     .orderBy('id')
     .forUpdate()
-    .execute();
+    .execute()) as Profile<T>[];
   const base = rows.find((row) => row.contact_id === baseId);
   const mergee = rows.find((row) => row.contact_id === mergeeId);
-  if (!mergee) return;
-  if (!base) {
-    await db
-      .updateTable('clients')
-      .set({ contact_id: baseId, updated_at: sql`now()` })
-      .where('id', '=', mergee.id)
-      .execute();
-    await recordMerge(context, {
-      action: 'client.updated',
-      targetType: 'client',
-      targetId: mergee.id,
-      details: { before: { contact_id: mergeeId }, after: { contact_id: baseId } },
-    });
-    return;
-  }
+  if (!mergee) return null;
+  if (base) return { base, mergee };
+  await db
+    .updateTable(table as ProfileTable)
+    .set({ contact_id: baseId, updated_at: sql`now()` })
+    .where('id', '=', mergee.id)
+    .execute();
+  const kind = table === 'clients' ? 'client' : 'provider';
+  await recordMerge(context, {
+    action: `${kind}.updated`,
+    targetType: kind,
+    targetId: mergee.id,
+    details: { before: { contact_id: mergeeId }, after: { contact_id: baseId } },
+  });
+  return null;
+}
+
+const joinNotes = (base: string, mergee: string) =>
+  !mergee || mergee === base ? base : !base ? mergee : `${base}\n\n${mergee}`;
+
+async function mergeClients(context: MergeContext) {
+  const { db, accountId } = context;
+  const profiles = await profilesToMerge(context, 'clients');
+  if (!profiles) return;
+  const { base, mergee } = profiles;
   // Both were clients: one client keeps every event; the base's address wins field by field.
   const moved = await db
     .updateTable('events')
@@ -97,32 +115,10 @@ async function mergeClients(context: MergeContext) {
 }
 
 async function mergeProviders(context: MergeContext) {
-  const { db, accountId, baseId, mergeeId } = context;
-  const rows = await db
-    .selectFrom('providers')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('contact_id', 'in', [baseId, mergeeId])
-    .orderBy('id')
-    .forUpdate()
-    .execute();
-  const base = rows.find((row) => row.contact_id === baseId);
-  const mergee = rows.find((row) => row.contact_id === mergeeId);
-  if (!mergee) return;
-  if (!base) {
-    await db
-      .updateTable('providers')
-      .set({ contact_id: baseId, updated_at: sql`now()` })
-      .where('id', '=', mergee.id)
-      .execute();
-    await recordMerge(context, {
-      action: 'provider.updated',
-      targetType: 'provider',
-      targetId: mergee.id,
-      details: { before: { contact_id: mergeeId }, after: { contact_id: baseId } },
-    });
-    return;
-  }
+  const { db, accountId } = context;
+  const profiles = await profilesToMerge(context, 'providers');
+  if (!profiles) return;
+  const { base, mergee } = profiles;
   // Both were providers: one provider with every service, region and assignment of the two.
   const services = await db
     .insertInto('provider_services')
