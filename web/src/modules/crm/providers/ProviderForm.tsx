@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
 import { formProblems } from '../../settings/ui/errors';
-import { Field, FormAlert } from '../../settings/ui/Field';
+import { Field, FormFooter } from '../../settings/ui/Field';
 import type { CrmApi, Provider, ProviderInput, ServiceType } from '../crm.api';
 import { crmMessages } from '../crm.messages';
 import { providerFormMessages } from './provider-form.messages';
@@ -208,15 +208,7 @@ export function ProviderForm({
           />
         )}
       </Field>
-      <FormAlert message={alert} />
-      <div className="settings-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-          {common('cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? common('saving') : common('save')}
-        </button>
-      </div>
+      <FormFooter alert={alert} saving={saving} onCancel={onCancel} />
     </form>
   );
 }

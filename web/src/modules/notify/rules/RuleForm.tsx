@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
-import { Field, FormAlert } from '../../settings/ui/Field';
+import { Field, FormFooter } from '../../settings/ui/Field';
 import {
   type Audience,
   type NotificationRule,
@@ -186,15 +186,7 @@ export function RuleForm({
         <input type="checkbox" checked={values.active} onChange={(e) => set({ active: e.target.checked })} />
         <span>{t('active')}</span>
       </label>
-      <FormAlert message={alert} />
-      <div className="settings-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-          {common('cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? common('saving') : common('save')}
-        </button>
-      </div>
+      <FormFooter alert={alert} saving={saving} onCancel={onCancel} />
     </form>
   );
 }

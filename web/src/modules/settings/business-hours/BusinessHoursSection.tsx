@@ -3,7 +3,7 @@ import { useModuleMessages } from '../../../shared/i18n';
 import { saveProblems } from '../../notify/ui/field-errors';
 import type { Inbox, SettingsApi, Team, WorkingHoursDay } from '../settings.api';
 import { settingsMessages } from '../settings.messages';
-import { Field, FormAlert } from '../ui/Field';
+import { Field, FormFooter } from '../ui/Field';
 import { LoadState } from '../ui/LoadState';
 import { useLoad } from '../ui/use-load';
 import { businessHoursMessages } from './business-hours.messages';
@@ -143,17 +143,7 @@ export function BusinessHoursForm({
         </Field>
         <GreetingMenuEditor options={menu} teams={teams} errors={errors} onChange={setMenu} />
       </fieldset>
-      <FormAlert message={alert} />
-      {notice && (
-        <p className="settings-notice" role="status">
-          {notice}
-        </p>
-      )}
-      <div className="settings-actions">
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? common('saving') : common('save')}
-        </button>
-      </div>
+      <FormFooter alert={alert} notice={notice} saving={saving} />
     </form>
   );
 }

@@ -2,9 +2,9 @@ import { type FormEvent, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
 import type { CannedResponse, SettingsApi } from '../settings.api';
 import { settingsMessages } from '../settings.messages';
-import { EditableList, FormButtons } from '../ui/EditableList';
+import { EditableList } from '../ui/EditableList';
 import { formProblems } from '../ui/errors';
-import { Field, FormAlert } from '../ui/Field';
+import { Field, FormFooter } from '../ui/Field';
 import { useLoad } from '../ui/use-load';
 import { cannedMessages } from './canned.messages';
 
@@ -80,8 +80,7 @@ function CannedForm({
           />
         )}
       </Field>
-      <FormAlert message={alert} />
-      <FormButtons saving={saving} onCancel={onCancel} />
+      <FormFooter alert={alert} saving={saving} onCancel={onCancel} />
     </form>
   );
 }

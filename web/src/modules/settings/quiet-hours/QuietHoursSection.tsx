@@ -3,7 +3,7 @@ import { useModuleMessages } from '../../../shared/i18n';
 import type { QuietHours, SettingsApi } from '../settings.api';
 import { settingsMessages } from '../settings.messages';
 import { formProblems } from '../ui/errors';
-import { Field, FormAlert } from '../ui/Field';
+import { Field, FormFooter } from '../ui/Field';
 import { LoadState } from '../ui/LoadState';
 import { useLoad } from '../ui/use-load';
 import { quietHoursMessages } from './quiet-hours.messages';
@@ -103,17 +103,7 @@ export function QuietHoursForm({
         </Field>
       </div>
       {values.enabled && meaning && <p className="settings-hint">{meaning}</p>}
-      <FormAlert message={alert} />
-      {notice && (
-        <p className="settings-notice" role="status">
-          {notice}
-        </p>
-      )}
-      <div className="settings-actions">
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? common('saving') : common('save')}
-        </button>
-      </div>
+      <FormFooter alert={alert} notice={notice} saving={saving} />
     </form>
   );
 }

@@ -2,9 +2,9 @@ import { type FormEvent, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
 import type { ServiceTypeItem, SettingsApi } from '../settings.api';
 import { settingsMessages } from '../settings.messages';
-import { EditableList, FormButtons } from '../ui/EditableList';
+import { EditableList } from '../ui/EditableList';
 import { formProblems } from '../ui/errors';
-import { Field, FormAlert } from '../ui/Field';
+import { Field, FormFooter } from '../ui/Field';
 import { useLoad } from '../ui/use-load';
 import { serviceTypesMessages } from './service-types.messages';
 
@@ -66,8 +66,7 @@ function ServiceTypeForm({
           />
         )}
       </Field>
-      <FormAlert message={alert} />
-      <FormButtons saving={saving} onCancel={onCancel} />
+      <FormFooter alert={alert} saving={saving} onCancel={onCancel} />
     </form>
   );
 }

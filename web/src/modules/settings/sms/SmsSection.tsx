@@ -4,7 +4,7 @@ import type { SettingsApi, SmsProvider, SmsSettings, SmsSettingsInput } from '..
 import { settingsMessages } from '../settings.messages';
 import { CopyField } from '../ui/CopyField';
 import { formProblems } from '../ui/errors';
-import { Field, FormAlert } from '../ui/Field';
+import { Field, FormFooter } from '../ui/Field';
 import { LoadState } from '../ui/LoadState';
 import { useLoad } from '../ui/use-load';
 import { smsMessages } from './sms.messages';
@@ -163,17 +163,7 @@ export function SmsForm({
       {saved.status_callback_url && saved.provider !== 'simulator' && (
         <CopyField label={t('callback')} value={saved.status_callback_url} />
       )}
-      <FormAlert message={alert} />
-      {notice && (
-        <p className="settings-notice" role="status">
-          {notice}
-        </p>
-      )}
-      <div className="settings-actions">
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? common('saving') : common('save')}
-        </button>
-      </div>
+      <FormFooter alert={alert} notice={notice} saving={saving} />
     </form>
   );
 }

@@ -2,9 +2,9 @@ import { type FormEvent, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
 import type { SettingsApi, Team } from '../settings.api';
 import { settingsMessages } from '../settings.messages';
-import { EditableList, FormButtons } from '../ui/EditableList';
+import { EditableList } from '../ui/EditableList';
 import { formProblems } from '../ui/errors';
-import { Field, FormAlert } from '../ui/Field';
+import { Field, FormFooter } from '../ui/Field';
 import { MembersEditor } from '../ui/MembersEditor';
 import { useLoad } from '../ui/use-load';
 import { teamsMessages } from './teams.messages';
@@ -86,8 +86,7 @@ function TeamForm({
         />
         <span>{t('allowAutoAssign')}</span>
       </label>
-      <FormAlert message={alert} />
-      <FormButtons saving={saving} onCancel={onCancel} />
+      <FormFooter alert={alert} saving={saving} onCancel={onCancel} />
     </form>
   );
 }

@@ -118,18 +118,3 @@ export function EditableList<T extends { id: number }>({
     </>
   );
 }
-
-/** "Cancelar" and "Salvar" at the foot of a settings form. */
-export function FormButtons({ saving, onCancel }: { saving: boolean; onCancel: () => void }) {
-  const common = useModuleMessages(settingsMessages);
-  return (
-    <div className="settings-actions">
-      <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-        {common('cancel')}
-      </button>
-      <button type="submit" className="primary" disabled={saving}>
-        {saving ? common('saving') : common('save')}
-      </button>
-    </div>
-  );
-}

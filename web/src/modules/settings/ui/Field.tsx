@@ -1,4 +1,6 @@
 import { type ReactNode, useId } from 'react';
+import { useModuleMessages } from '../../../shared/i18n';
+import { settingsMessages } from '../settings.messages';
 
 export interface ControlProps {
   id: string;
@@ -47,5 +49,43 @@ export function FormAlert({ message }: { message: string | null | undefined }) {
     <p role="alert" className="settings-alert">
       {message}
     </p>
+  );
+}
+
+/**
+ * The foot of a form: its error, what the last save did, and "Salvar" — with "Cancelar" before it when
+ * the form can be closed (an item being edited in a list; a page of settings has nothing to go back to).
+ */
+export function FormFooter({
+  alert,
+  notice,
+  saving,
+  onCancel,
+}: {
+  alert: string | null | undefined;
+  notice?: string | null;
+  saving: boolean;
+  onCancel?: () => void;
+}) {
+  const common = useModuleMessages(settingsMessages);
+  return (
+    <>
+      <FormAlert message={alert} />
+      {notice && (
+        <p className="settings-notice" role="status">
+          {notice}
+        </p>
+      )}
+      <div className="settings-actions">
+        {onCancel && (
+          <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
+            {common('cancel')}
+          </button>
+        )}
+        <button type="submit" className="primary" disabled={saving}>
+          {saving ? common('saving') : common('save')}
+        </button>
+      </div>
+    </>
   );
 }

@@ -3,7 +3,7 @@ import { useI18n, useModuleMessages } from '../../../shared/i18n';
 import type { Inbox, SettingsApi, Webhook } from '../settings.api';
 import { settingsMessages } from '../settings.messages';
 import { formProblems } from '../ui/errors';
-import { Field, FormAlert } from '../ui/Field';
+import { Field, FormFooter } from '../ui/Field';
 import {
   describeEvent,
   WEBHOOK_EVENTS,
@@ -120,15 +120,7 @@ export function WebhookForm({
           </select>
         )}
       </Field>
-      <FormAlert message={alert} />
-      <div className="settings-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-          {common('cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? common('saving') : common('save')}
-        </button>
-      </div>
+      <FormFooter alert={alert} saving={saving} onCancel={onCancel} />
     </form>
   );
 }
