@@ -5,8 +5,8 @@ import { normalizePhone } from '../shared/phone.js';
 import { documentSearchKey } from './documents.js';
 
 // The CRM's person search (clients, providers, the client picker) must stay fast on an account with a
-// million contacts: every branch below matches an index of migration 0012 (or 0006 for documents), so
-// PostgreSQL combines index scans instead of reading every contact. Hence prefixes, not "contains".
+// million contacts: every branch below matches an index of migration 0012 or 0014 (0006 for documents),
+// so PostgreSQL combines index scans instead of reading every contact. Hence prefixes, not "contains".
 
 /** What `q` asks for, read once: a document, a phone (whole or its beginning), name words, an e-mail start. */
 export interface PersonQuery {
@@ -15,8 +15,10 @@ export interface PersonQuery {
   phoneKey: string | null;
   /** Beginnings of phone_key the typed digits may be ("11 9876" → 5511 9876…, 5511 876…). */
   phonePrefixes: string[];
-  /** A to_tsquery text: every word typed must start a word of the name ("ana:* & sil:*"). */
+  /** What the name search means, as a to_tsquery text: every word typed must start a word of the name ("ana:* & sil:*"). */
   nameQuery: string | null;
+  /** The same words as one text ("ana sil"): what nameCondition searches. */
+  nameWords: string | null;
   emailPrefix: string | null;
 }
 
@@ -43,8 +45,19 @@ export function readPersonQuery(q: string): PersonQuery {
     phoneKey: looksLikePhone ? (normalizePhone(text)?.key ?? null) : null,
     phonePrefixes: looksLikePhone ? phoneKeyPrefixes(text, digits) : [],
     nameQuery: words.length > 0 ? words.map((word) => `${word}:*`).join(' & ') : null,
+    nameWords: words.length > 0 ? words.join(' ') : null,
     emailPrefix: !looksLikePhone && text !== '' && !/\s/.test(text) ? text.toLowerCase() : null,
   };
+}
+
+/**
+ * `to_tsvector('simple', name) @@ to_tsquery('simple', nameQuery)` through the expression of
+ * contacts_name_prefixes_idx (migration 0014): the name's words with all their beginnings hold every
+ * lexeme of the typed words. A prefix tsquery would merge every row of each matching word instead.
+ * No lexeme at all (NULL) matches nothing, as an empty tsquery does.
+ */
+export function nameCondition(nameWords: string) {
+  return sql<SqlBool>`contact_name_prefixes(${sql.ref('contacts.name')}) @> nullif(tsvector_to_array(to_tsvector('simple', ${nameWords}::text)), '{}')`;
 }
 
 /** Name (any word by its beginning), e-mail and phone by their beginning, whole phone (either form), CPF/CNPJ. */
@@ -55,10 +68,7 @@ export function personSearchCondition(q: string): ContactCondition {
       ...(query.document ? [eb('contacts.document', '=', query.document)] : []),
       ...(query.phoneKey ? [eb('contacts.phone_key', '=', query.phoneKey)] : []),
       ...query.phonePrefixes.map((prefix) => eb('contacts.phone_key', 'like', `${prefix}%`)),
-      // The expression of contacts_name_words_idx; the words hold letters and digits only.
-      ...(query.nameQuery
-        ? [sql<SqlBool>`to_tsvector('simple', ${sql.ref('contacts.name')}) @@ to_tsquery('simple', ${query.nameQuery})`]
-        : []),
+      ...(query.nameWords ? [nameCondition(query.nameWords)] : []),
       ...(query.emailPrefix
         ? [eb(sql<string>`lower(${sql.ref('contacts.email')})`, 'like', `${likeEscape(query.emailPrefix)}%`)]
         : []),

@@ -7,23 +7,25 @@ type Executor = Kysely<Database>;
 /** A client's address: what the form has, only the keys that were filled in. */
 export type Address = Partial<Record<'street' | 'number' | 'district' | 'city' | 'state' | 'zip', string>>;
 
+const VIEW_COLUMNS = [
+  'clients.id',
+  'clients.contact_id',
+  'clients.address',
+  'clients.notes',
+  'clients.created_at',
+  'clients.updated_at',
+  'contacts.name',
+  'contacts.phone_number',
+  'contacts.email',
+  'contacts.document',
+  'contacts.document_kind',
+] as const;
+
 function viewQuery(db: Executor, accountId: number) {
   return db
     .selectFrom('clients')
     .innerJoin('contacts', 'contacts.id', 'clients.contact_id')
-    .select([
-      'clients.id',
-      'clients.contact_id',
-      'clients.address',
-      'clients.notes',
-      'clients.created_at',
-      'clients.updated_at',
-      'contacts.name',
-      'contacts.phone_number',
-      'contacts.email',
-      'contacts.document',
-      'contacts.document_kind',
-    ])
+    .select(VIEW_COLUMNS)
     .where('clients.account_id', '=', accountId);
 }
 
@@ -115,22 +117,55 @@ export const clientsRepo = {
     options: { q?: string | undefined; contactId?: number | undefined; page: number; perPage: number },
   ) {
     const matches = clientFilterCondition(accountId, options);
-    // Counted on clients alone (joining each match's contact only to count it doubled a broad search's
-    // cost), at the same time as the page is read.
-    const [{ n }, rows] = await Promise.all([
-      db
+    const offset = (options.page - 1) * options.perPage;
+    const count = async () => {
+      const { n } = await db
         .selectFrom('clients')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where(matches)
-        .executeTakeFirstOrThrow(),
-      viewQuery(db, accountId)
-        .where(matches)
-        .orderBy('clients.id', 'desc')
-        .limit(options.perPage)
-        .offset((options.page - 1) * options.perPage)
-        .execute(),
-    ]);
-    return { count: Number(n), rows };
+        .executeTakeFirstOrThrow();
+      return Number(n);
+    };
+    if (!options.q) {
+      // The whole list: counted on clients alone while the newest are read.
+      const [n, rows] = await Promise.all([
+        count(),
+        viewQuery(db, accountId)
+          .where(matches)
+          .orderBy('clients.id', 'desc')
+          .limit(options.perPage)
+          .offset(offset)
+          .execute(),
+      ]);
+      return { count: n, rows };
+    }
+    // A search finds its clients once (index scans, one visit per matching contact), then counts them
+    // and reads the page's profiles. Counting in a second statement repeated that work; count(*) over ()
+    // let the planner walk every client newest first to honour the ORDER BY.
+    const found = await db
+      .with(
+        (cte) => cte('matched').materialized(),
+        (qb) => qb.selectFrom('clients').select('clients.id').where(matches),
+      )
+      .selectFrom('clients')
+      .innerJoin('contacts', 'contacts.id', 'clients.contact_id')
+      .select(VIEW_COLUMNS)
+      .select((eb) => eb.selectFrom('matched').select(eb.fn.countAll<number>().as('n')).as('total'))
+      .where('clients.account_id', '=', accountId)
+      .where('clients.id', 'in', (eb) =>
+        eb
+          .selectFrom('matched')
+          .select('matched.id')
+          .orderBy('matched.id', 'desc')
+          .limit(options.perPage)
+          .offset(offset),
+      )
+      .orderBy('clients.id', 'desc')
+      .execute();
+    const rows = found.map(({ total: _total, ...row }) => row);
+    if (found[0]) return { count: Number(found[0].total), rows };
+    // No row to carry the count: nothing matched, or a page past the last.
+    return { count: options.page === 1 ? 0 : await count(), rows };
   },
 
   /** One batch of the account's clients after `afterId`, oldest first (exports walk them all). */
