@@ -3,7 +3,14 @@ import type { Job } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
-import { backoffDelay, JOB_DEFAULTS, PermanentJobError, RetryLaterError } from './job-definition.js';
+import {
+  backoffDelay,
+  JOB_DEFAULTS,
+  type JobContext,
+  type JobOutcome,
+  PermanentJobError,
+  RetryLaterError,
+} from './job-definition.js';
 import type { JobRegistry } from './job-registry.js';
 import type { JobsRepo } from './jobs.repo.js';
 
@@ -30,7 +37,8 @@ export function createJobRunner(deps: JobRunnerDeps) {
   const active = new Map<number, AbortController>();
   let stopping = false;
 
-  async function execute(job: Job): Promise<void> {
+  /** `run` replaces the handler for a job its enqueuer runs with data it already holds (see `runClaimed`). */
+  async function execute(job: Job, run?: (context: JobContext) => Promise<JobOutcome>): Promise<void> {
     const definition = deps.registry.get(job.name);
     const queue = job.queue;
     if (!definition) {
@@ -52,14 +60,15 @@ export function createJobRunner(deps: JobRunnerDeps) {
     const stopTimer = deps.metrics.jobDuration.startTimer({ queue, name: job.name });
     const logger = deps.logger.child({ jobId: job.id, job: job.name, attempt: job.attempts });
     try {
+      const context = {
+        jobId: job.id,
+        attempt: job.attempts,
+        maxAttempts: job.max_attempts,
+        signal: controller.signal,
+        logger,
+      };
       const outcome = await Promise.race([
-        definition.handler(parsed.data, {
-          jobId: job.id,
-          attempt: job.attempts,
-          maxAttempts: job.max_attempts,
-          signal: controller.signal,
-          logger,
-        }),
+        run ? run(context) : definition.handler(parsed.data, context),
         new Promise<never>((_, reject) =>
           controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }),
         ),
@@ -98,6 +107,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
     execute,
     activeCount: () => active.size,
     activeIds: () => [...active.keys()],
+    isStopping: () => stopping,
     /** Aborts what is still running after the grace period; returns the ids to give back to the queue. */
     abortActive(): number[] {
       stopping = true;

@@ -15,7 +15,13 @@ export interface SchedulerOptions {
  * Its sweep recovers jobs whose process died (expired lease) and pushes that were lost.
  */
 export function createJobScheduler(
-  deps: { repo: JobsRepo; driver: JobDriver; logger: Logger },
+  deps: {
+    repo: JobsRepo;
+    driver: JobDriver;
+    logger: Logger;
+    /** The jobs this process holds: never recovered by its own sweep, however late their renewal. */
+    held?: () => { owner: string; ids: number[] };
+  },
   options: SchedulerOptions = {},
 ) {
   const tickMs = options.tickMs ?? 500;
@@ -50,7 +56,7 @@ export function createJobScheduler(
 
   async function sweep() {
     try {
-      const recovered = await deps.repo.recoverExpiredLeases(500);
+      const recovered = await deps.repo.recoverExpiredLeases(500, deps.held?.());
       if (recovered.length > 0) {
         deps.logger.warn({ count: recovered.length }, 'Recovered jobs whose worker stopped before finishing');
         await deps.driver.push(recovered);

@@ -11,7 +11,7 @@ import { type Metrics, registerCollectedGauge } from '../shared/metrics.js';
 import { createBullmqDriver } from './drivers/bullmq.driver.js';
 import type { JobDriver } from './drivers/job-driver.js';
 import { createLocalDriver } from './drivers/local.driver.js';
-import { JOB_DEFAULTS } from './job-definition.js';
+import { JOB_DEFAULTS, type JobContext, type JobOutcome } from './job-definition.js';
 import type { JobName } from './job-names.js';
 import type { JobRegistry } from './job-registry.js';
 import { createJobRunner } from './job-runner.js';
@@ -64,7 +64,12 @@ export function createJobSystem(deps: JobSystemDeps) {
   const driver: JobDriver = deps.redis
     ? createBullmqDriver({ repo, logger, ...deps.redis, leaseMs, owner, prefix: deps.redisPrefix ?? 'santana' })
     : createLocalDriver({ repo, logger, leaseMs, owner });
-  const scheduler = createJobScheduler({ repo, driver, logger }, deps.scheduler);
+  // Jobs that finished and wait for their batched "done": still this process's, their lease still renewed.
+  const completing = new Set<number>();
+  // Jobs enqueued leased to this process (enqueueClaimed) that runClaimed has not started yet.
+  const claimedHere = new Set<number>();
+  const held = () => ({ owner, ids: [...runner.activeIds(), ...completing, ...claimedHere] });
+  const scheduler = createJobScheduler({ repo, driver, logger, held }, deps.scheduler);
   const completions = createBatcher<number, true>({
     flush: async (ids) => {
       await repo.markDone(ids);
@@ -86,9 +91,11 @@ export function createJobSystem(deps: JobSystemDeps) {
     clock,
     onRescheduled: (runAt) => scheduler.wakeAt(runAt),
     complete: (id) => {
+      completing.add(id);
       completions
         .load(id)
-        .catch((error) => logger.warn({ err: error, jobId: id }, 'Could not mark a job done; it will run again'));
+        .catch((error) => logger.warn({ err: error, jobId: id }, 'Could not mark a job done; it will run again'))
+        .finally(() => completing.delete(id));
     },
   });
   let consuming = false;
@@ -96,7 +103,7 @@ export function createJobSystem(deps: JobSystemDeps) {
   let renewTimer: NodeJS.Timeout | undefined;
 
   async function renewLeases() {
-    const ids = runner.activeIds();
+    const { ids } = held();
     if (ids.length === 0) return;
     try {
       await repo.renewLeases(ids, leaseMs, owner);
@@ -169,6 +176,46 @@ export function createJobSystem(deps: JobSystemDeps) {
       }
       await afterInsert([inserted], [row], options.tx);
       return { id: inserted.id, created: true };
+    },
+
+    /**
+     * Enqueues a job leased to this process, for the caller to run with `runClaimed` right after `tx`
+     * commits: no push, no claim, and the caller may hand it what it already read. If this process dies
+     * first, the lease runs out and the sweep queues it like any job. Null (the job is then queued as
+     * usual, or already existed) when this process runs no workers or the key is taken.
+     */
+    async enqueueClaimed(
+      name: JobName,
+      payload: unknown,
+      options: EnqueueOptions & { tx: TxContext },
+    ): Promise<Job | null> {
+      if (!consuming) {
+        await this.enqueue(name, payload, options);
+        return null;
+      }
+      const row = toRow(name, payload, { ...options, runAt: undefined, delayMs: undefined });
+      const job = await repo.insertClaimed(options.tx.trx, row, leaseMs, owner);
+      if (!job) return null;
+      // Held until runClaimed starts it (an id whose transaction rolls back names no row: holding it is harmless).
+      claimedHere.add(job.id);
+      return job;
+    },
+
+    /**
+     * Runs a job from `enqueueClaimed` here, with the usual bookkeeping (lease renewal, timeout, retries,
+     * completion); `run` may replace the handler with one that reuses data the caller holds.
+     */
+    async runClaimed(job: Job, run?: (context: JobContext) => Promise<JobOutcome>): Promise<void> {
+      if (!consuming || runner.isStopping()) {
+        claimedHere.delete(job.id);
+        // Shutting down: give it back to the queue rather than start it now.
+        await driver.push(await repo.release([job.id]));
+        return;
+      }
+      // execute() counts the job as active before its first await: it stays held throughout.
+      const running = runner.execute(job, run);
+      claimedHere.delete(job.id);
+      await running;
     },
 
     async enqueueMany(

@@ -55,6 +55,29 @@ export function createJobsRepo(db: Db) {
         .execute();
     },
 
+    /**
+     * Inserts a job already leased to `owner`, to run in this process once the caller commits (no claim
+     * round trip). Undefined when its idempotency key exists: that job runs the usual way.
+     */
+    async insertClaimed(executor: Kysely<Database>, row: NewJobRow, leaseMs: number, owner: string) {
+      return executor
+        .insertInto('jobs')
+        .values({
+          name: row.name,
+          queue: row.queue,
+          payload: JSON.stringify(row.payload ?? {}),
+          run_at: row.runAt,
+          idempotency_key: row.key,
+          account_id: row.accountId,
+          max_attempts: row.maxAttempts,
+          ...leased(leaseMs, owner),
+          attempts: 1,
+        })
+        .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+    },
+
     /** Inside a transaction pass its executor: PGlite has one connection, which the transaction holds. */
     async findByKey(key: string, executor: Kysely<Database> = db): Promise<Job | undefined> {
       return executor.selectFrom('jobs').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
@@ -189,9 +212,13 @@ export function createJobsRepo(db: Db) {
       return row?.run_at;
     },
 
-    /** Jobs whose lease ran out (their process died): back to queued, or dead when out of attempts. */
-    async recoverExpiredLeases(limit: number): Promise<QueuedRef[]> {
-      const expired = db
+    /**
+     * Jobs whose lease ran out (their process died): back to queued, or dead when out of attempts.
+     * `held` are the jobs the calling process still holds (running, or done and being marked so): a
+     * process starved long enough for its lease renewal to be late must not hand its own jobs out again.
+     */
+    async recoverExpiredLeases(limit: number, held?: { owner: string; ids: number[] }): Promise<QueuedRef[]> {
+      let expired = db
         .selectFrom('jobs')
         .select('id')
         .where('status', '=', 'running')
@@ -199,6 +226,10 @@ export function createJobsRepo(db: Db) {
         .limit(limit)
         .forUpdate()
         .skipLocked();
+      if (held && held.ids.length > 0) {
+        const { owner, ids } = held;
+        expired = expired.where((eb) => eb.not(eb.and([eb('locked_by', '=', owner), eb('id', 'in', ids)])));
+      }
       await db
         .updateTable('jobs')
         .set({

@@ -298,6 +298,27 @@ describe('the job layer', () => {
     expect(calls).toBe(1);
   });
 
+  it('never hands out again a job its own process is still running, even when the lease renewal is late', async () => {
+    let calls = 0;
+    const jobs = startJobs([
+      defineJob({
+        name: 'test.starved',
+        schema: Payload,
+        async handler() {
+          calls++;
+          // A starved process: its lease has run out before the renewal could run (here: taken away by hand).
+          await t.db.updateTable('jobs').set({ locked_until: sql`now() - interval '1 second'` }).execute();
+          await sleep(600); // several sweeps (every 100 ms) see the expired lease
+          return 'done';
+        },
+      }),
+    ]);
+    const { id } = await jobs.enqueue('test.starved' as never, { n: 1 });
+    const done = await whenStatus(id, 'done');
+    expect(calls).toBe(1);
+    expect(done.attempts).toBe(1);
+  });
+
   it('gives an interrupted job back to the queue on shutdown, without spending an attempt', async () => {
     const jobs = startJobs([
       defineJob({

@@ -5,6 +5,7 @@ import type { JobConsumer, JobDriver } from './job-driver.js';
 // One loop per queue polls when idle (rows another process queued); pushes from this process wake it at once.
 const IDLE_POLL_MS = 1000;
 const CLAIM_BATCH = 50;
+const CLAIM_GATHER_MS = 10;
 
 /**
  * In-process driver: the job table is the queue. Workers lease rows with FOR UPDATE SKIP LOCKED, so
@@ -14,26 +15,32 @@ const CLAIM_BATCH = 50;
  */
 export function createLocalDriver(deps: { repo: JobsRepo; logger: Logger; leaseMs: number; owner: string }): JobDriver {
   let running = false;
-  const wakers = new Set<() => void>();
+  const wakers = new Map<() => void, string>();
   let loops: Array<Promise<void>> = [];
 
-  const signalAll = () => {
-    for (const wake of [...wakers]) wake();
+  // Only the loops of the queues pushed to: a claim on an empty queue is a wasted statement.
+  const signal = (queues?: Set<string>) => {
+    for (const [wake, queue] of [...wakers]) if (!queues || queues.has(queue)) wake();
   };
 
   async function consume(consumer: JobConsumer, queue: string, concurrency: number) {
     let active = 0;
+    // The last claim found the queue empty: finishing jobs need not claim again, only a push or the poll.
+    let drained = false;
     let wake: (() => void) | undefined;
-    const waker = () => {
+    const waker = (pushed: boolean) => {
+      if (pushed) drained = false;
       const resolve = wake;
       wake = undefined;
       resolve?.();
     };
-    wakers.add(waker);
+    const onPush = () => waker(true);
+    wakers.set(onPush, queue);
     const idle = (ms: number) =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           wake = undefined;
+          drained = false;
           resolve();
         }, ms);
         wake = () => {
@@ -41,17 +48,33 @@ export function createLocalDriver(deps: { repo: JobsRepo; logger: Logger; leaseM
           resolve();
         };
       });
+    // Each claim is a statement (a round trip on PGlite's one connection): with work waiting, claim when a
+    // few slots are free rather than one at a time, or once a slot has waited CLAIM_GATHER_MS.
+    const gather = Math.max(1, Math.floor(concurrency / 4));
+    let freeSince = 0;
     let failures = 0;
     try {
       while (running) {
         const free = concurrency - active;
-        if (free <= 0) {
+        if (free <= 0 || drained) {
+          freeSince = 0;
           await idle(IDLE_POLL_MS);
           continue;
         }
+        if (free < gather && active > 0) {
+          freeSince ||= Date.now();
+          const waited = Date.now() - freeSince;
+          if (waited < CLAIM_GATHER_MS) {
+            await idle(CLAIM_GATHER_MS - waited);
+            continue;
+          }
+        }
+        freeSince = 0;
         try {
-          const jobs = await deps.repo.claimNext([queue], Math.min(free, CLAIM_BATCH), deps.leaseMs, deps.owner);
+          const wanted = Math.min(free, CLAIM_BATCH);
+          const jobs = await deps.repo.claimNext([queue], wanted, deps.leaseMs, deps.owner);
           failures = 0;
+          if (jobs.length < wanted) drained = true;
           for (const job of jobs) {
             active++;
             void consumer
@@ -59,10 +82,9 @@ export function createLocalDriver(deps: { repo: JobsRepo; logger: Logger; leaseM
               .catch((error) => deps.logger.error({ err: error, jobId: job.id }, 'Job bookkeeping failed'))
               .finally(() => {
                 active--;
-                waker();
+                waker(false);
               });
           }
-          if (jobs.length === 0) await idle(IDLE_POLL_MS);
         } catch (error) {
           failures++;
           deps.logger.warn({ err: error, queue }, 'Could not claim jobs; retrying');
@@ -70,15 +92,15 @@ export function createLocalDriver(deps: { repo: JobsRepo; logger: Logger; leaseM
         }
       }
     } finally {
-      wakers.delete(waker);
+      wakers.delete(onPush);
     }
   }
 
   return {
     kind: 'local',
     repushStale: false,
-    async push(_refs: QueuedRef[]) {
-      signalAll();
+    async push(refs: QueuedRef[]) {
+      signal(new Set(refs.map((ref) => ref.queue)));
     },
     async startConsuming(consumer, options) {
       running = true;
@@ -90,7 +112,7 @@ export function createLocalDriver(deps: { repo: JobsRepo; logger: Logger; leaseM
     },
     async stopConsuming() {
       running = false;
-      signalAll();
+      signal();
       await Promise.all(loops);
       loops = [];
     },
