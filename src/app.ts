@@ -330,24 +330,34 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     onSettingsChanged: (inbox) => inboxAutomation.forget(inbox.id),
   });
 
+  const sendMessageJob = createSendMessageJob({
+    db,
+    inboxes,
+    graph,
+    targets,
+    rateLimiter,
+    events,
+    storage: mediaStorage,
+    jobs,
+    outcomes: messageOutcomes,
+  });
   jobs.setRegistry(
     createJobRegistry([
       systemProbeJob,
       businessEvents.job,
       createProcessWebhookJob({ db, inboxes, inbound }),
       createDownloadMediaJob({ db, graph, targets, storage: mediaStorage, events }),
-      createSendMessageJob({
+      sendMessageJob,
+      // Sends the WhatsApp message it queues itself (in the same job), through the send job's code.
+      createDeliverNotificationJob({
         db,
-        inboxes,
-        graph,
-        targets,
-        rateLimiter,
-        events,
-        storage: mediaStorage,
         jobs,
-        outcomes: messageOutcomes,
+        events,
+        clock,
+        sms: smsGateway,
+        timeZone: config.timezone,
+        whatsapp: sendMessageJob,
       }),
-      createDeliverNotificationJob({ db, jobs, events, clock, sms: smsGateway, timeZone: config.timezone }),
       sms.job,
       createBroadcastRunJob({ broadcasts, jobs, clock }),
       createExpireOfferJob(dispatch),

@@ -278,6 +278,18 @@ export interface PendingStatusesTable {
   created_at: CreatedAt;
 }
 
+/** An SMS status callback that came before the send stored the gateway's id (applied when it is). */
+export interface SmsPendingStatusesTable {
+  id: Generated<number>;
+  account_id: number;
+  provider: SmsProviderName;
+  provider_id: string;
+  status: 'sent' | 'delivered' | 'failed';
+  error_code: string | null;
+  provider_reason: string | null;
+  received_at: CreatedAt;
+}
+
 export interface RawWebhooksTable {
   id: Generated<number>;
   provider: string;
@@ -742,6 +754,7 @@ export interface Database {
   attachments: AttachmentsTable;
   message_reactions: MessageReactionsTable;
   pending_statuses: PendingStatusesTable;
+  sms_pending_statuses: SmsPendingStatusesTable;
   raw_webhooks: RawWebhooksTable;
   channel_events: ChannelEventsTable;
   simulator_phones: SimulatorPhonesTable;

@@ -429,10 +429,62 @@ describe("Twilio's status callbacks", () => {
     await eventually(() => failures.find((event) => event.data.notification_id === sent.id));
   });
 
-  it('acknowledges a status for a message it never sent', async () => {
+  it('acknowledges a status for a message it never sent and keeps it pending', async () => {
     await chooseTwilio();
-    const response = await twilioCallback({ MessageSid: `SM${'f'.repeat(32)}`, MessageStatus: 'delivered' });
+    const sid = `SM${'f'.repeat(32)}`;
+    const response = await twilioCallback({ MessageSid: sid, MessageStatus: 'delivered' });
     expect(response.statusCode).toBe(200);
+    const pending = await t.db.selectFrom('sms_pending_statuses').selectAll().where('provider_id', '=', sid).execute();
+    expect(pending).toMatchObject([{ account_id: 1, provider: 'twilio', status: 'delivered' }]);
+  });
+
+  /** A queued SMS notification whose send is under way: the gateway took it, its id is not stored yet. */
+  async function sendInFlight() {
+    await chooseTwilio();
+    const person = await contact();
+    const row = await t.db
+      .insertInto('notifications')
+      .values({
+        account_id: 1,
+        key: `test:sms:race:${process.pid}:${++counter}`,
+        kind: 'rule',
+        contact_id: person.id,
+        channel: 'sms',
+        status: 'queued',
+        due_at: new Date(),
+        rendered: JSON.stringify({ sms: 'Lembrete.' }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { id: row.id, sid: `SM${String(row.id).padStart(32, '0')}` };
+  }
+
+  it('applies a callback that came before the send stored the id once it is stored', async () => {
+    const { id, sid } = await sendInFlight();
+    expect((await twilioCallback({ MessageSid: sid, MessageStatus: 'delivered' })).statusCode).toBe(200);
+    expect((await notification(id)).status).toBe('queued');
+
+    await t.app.services.sms.status.markSent({ id }, 'twilio', sid);
+    expect(await notification(id)).toMatchObject({ status: 'delivered', sms_provider_id: sid });
+    expect((await notification(id)).delivered_at).toBeInstanceOf(Date);
+    const left = await t.db.selectFrom('sms_pending_statuses').select('id').where('provider_id', '=', sid).execute();
+    expect(left).toEqual([]);
+  });
+
+  it('applies early callbacks in order: "delivered" is not undone by a "sent" that came after it', async () => {
+    const { id, sid } = await sendInFlight();
+    await twilioCallback({ MessageSid: sid, MessageStatus: 'delivered' });
+    await twilioCallback({ MessageSid: sid, MessageStatus: 'sent' });
+    await t.app.services.sms.status.markSent({ id }, 'twilio', sid);
+    expect((await notification(id)).status).toBe('delivered');
+  });
+
+  it('fails the notification when an early callback said undelivered', async () => {
+    const { id, sid } = await sendInFlight();
+    await twilioCallback({ MessageSid: sid, MessageStatus: 'undelivered', ErrorCode: '30003' });
+    await t.app.services.sms.status.markSent({ id }, 'twilio', sid);
+    expect(await notification(id)).toMatchObject({ status: 'failed', error_code: '30003' });
+    await eventually(() => failures.find((event) => event.data.notification_id === id));
   });
 });
 

@@ -7,6 +7,7 @@ import { consentsRepo } from '../../notify/consents/consents.repo.js';
 import type { EventBus } from '../../realtime/event-bus.js';
 import type { Clock } from '../../shared/clock.js';
 import { explainSmsError } from './sms-error-reasons.js';
+import { smsPendingStatuses } from './sms-pending-statuses.repo.js';
 import type { SmsStatusUpdate } from './sms-provider.js';
 
 /** Twilio's "unsubscribed recipient": the person answered STOP to this sender. */
@@ -87,24 +88,57 @@ export function createSmsStatusService(deps: {
     return true;
   }
 
+  /** Moves a notification by a status the gateway reported; false when it is not newer than its own. */
+  async function applyTo(tx: TxContext, notification: FailedNotification, update: SmsStatusUpdate) {
+    if (update.status === 'failed') {
+      const code = update.errorCode ?? 'undelivered';
+      const reason = explainSmsError(code, update.providerReason);
+      return fail(tx, notification, ['queued', 'sent'], code, reason);
+    }
+    const changed = await tx.trx
+      .updateTable('notifications')
+      .set(
+        update.status === 'delivered'
+          ? { status: 'delivered', delivered_at: deps.clock.now(), updated_at: sql`now()` }
+          : { status: 'sent', updated_at: sql`now()` },
+      )
+      .where('id', '=', notification.id)
+      .where('status', 'in', update.status === 'delivered' ? ['queued', 'sent'] : ['queued'])
+      .returning(['id', 'account_id', 'status'])
+      .executeTakeFirst();
+    if (!changed) return false;
+    tx.afterCommit(() => publish(changed));
+    return true;
+  }
+
   return {
-    /** The gateway took the SMS: `sent`, with its id for the status callbacks to find. */
+    /**
+     * The gateway took the SMS: `sent`, with its id for the status callbacks to find; callbacks that
+     * came first (kept pending) are applied now, in order, so the notification ends where they say.
+     */
     async markSent(notification: Pick<Notification, 'id'>, provider: SmsProviderName, providerId: string) {
-      const sent = await deps.db
-        .updateTable('notifications')
-        .set({
-          status: 'sent',
-          sent_at: deps.clock.now(),
-          sms_provider: provider,
-          sms_provider_id: providerId,
-          updated_at: sql`now()`,
-        })
-        .where('id', '=', notification.id)
-        .where('status', '=', 'queued')
-        .returning(['id', 'account_id', 'status'])
-        .executeTakeFirst();
-      if (sent) publish(sent);
-      return sent !== undefined;
+      return inTransaction(deps.db, async (tx) => {
+        await lockProviderId(tx, provider, providerId);
+        const sent = await tx.trx
+          .updateTable('notifications')
+          .set({
+            status: 'sent',
+            sent_at: deps.clock.now(),
+            sms_provider: provider,
+            sms_provider_id: providerId,
+            updated_at: sql`now()`,
+          })
+          .where('id', '=', notification.id)
+          .where('status', '=', 'queued')
+          .returning(['id', 'account_id', 'contact_id', 'event_id', 'assignment_id', 'kind', 'status'])
+          .executeTakeFirst();
+        if (!sent) return false;
+        tx.afterCommit(() => publish(sent));
+        for (const update of await smsPendingStatuses.take(tx.trx, sent.account_id, provider, providerId)) {
+          await applyTo(tx, sent, update);
+        }
+        return true;
+      });
     },
 
     /** The SMS could not go out (permanent error, or temporary ones until the last attempt). */
@@ -112,9 +146,13 @@ export function createSmsStatusService(deps: {
       return inTransaction(deps.db, (tx) => fail(tx, notification, ['queued'], code, reason));
     },
 
-    /** A status the gateway reported for one of this account's SMS. */
-    async apply(accountId: number, update: SmsStatusUpdate): Promise<'applied' | 'unchanged' | 'unknown'> {
+    /**
+     * A status the gateway reported for one of this account's SMS. One for an id not stored yet (the
+     * gateway answered our send and called back before we recorded its id) is kept `pending` for markSent.
+     */
+    async apply(accountId: number, update: SmsStatusUpdate): Promise<'applied' | 'unchanged' | 'pending'> {
       return inTransaction(deps.db, async (tx) => {
+        await lockProviderId(tx, update.provider, update.providerId);
         const notification = await tx.trx
           .selectFrom('notifications')
           .select(['id', 'account_id', 'contact_id', 'event_id', 'assignment_id', 'kind', 'status'])
@@ -123,29 +161,22 @@ export function createSmsStatusService(deps: {
           .where('sms_provider_id', '=', update.providerId)
           .forUpdate()
           .executeTakeFirst();
-        if (!notification) return 'unknown';
-        if (update.status === 'failed') {
-          const code = update.errorCode ?? 'undelivered';
-          const reason = explainSmsError(code, update.providerReason);
-          return (await fail(tx, notification, ['queued', 'sent'], code, reason)) ? 'applied' : 'unchanged';
+        if (!notification) {
+          await smsPendingStatuses.add(tx.trx, accountId, update);
+          return 'pending';
         }
-        const changed = await tx.trx
-          .updateTable('notifications')
-          .set(
-            update.status === 'delivered'
-              ? { status: 'delivered', delivered_at: deps.clock.now(), updated_at: sql`now()` }
-              : { status: 'sent', updated_at: sql`now()` },
-          )
-          .where('id', '=', notification.id)
-          .where('status', 'in', update.status === 'delivered' ? ['queued', 'sent'] : ['queued'])
-          .returning(['id', 'account_id', 'status'])
-          .executeTakeFirst();
-        if (!changed) return 'unchanged';
-        tx.afterCommit(() => publish(changed));
-        return 'applied';
+        return (await applyTo(tx, notification, update)) ? 'applied' : 'unchanged';
       });
     },
   };
+}
+
+/**
+ * The callback and the send's UPDATE take the same lock on the gateway's id, so a callback either sees
+ * the stored id or leaves its status pending before markSent looks for pending ones — never neither.
+ */
+async function lockProviderId(tx: TxContext, provider: SmsProviderName, providerId: string) {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`sms:${provider}:${providerId}`}))`.execute(tx.trx);
 }
 
 export type SmsStatusService = ReturnType<typeof createSmsStatusService>;

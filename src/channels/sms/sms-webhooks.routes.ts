@@ -80,11 +80,11 @@ export async function smsWebhookRoutes(
   async function apply(accountId: number, update: SmsStatusUpdate) {
     const outcome = await deps.status.apply(accountId, update);
     const key = `${update.provider}:${update.providerId}`;
-    if (outcome === 'unknown' && !unknownLogged.has(key)) {
+    if (outcome === 'pending' && !unknownLogged.has(key)) {
       unknownLogged.set(key, true);
       deps.logger.info(
         { accountId, provider: update.provider, providerId: update.providerId },
-        'SMS status for an unknown message ignored',
+        'SMS status for a message not stored (yet) kept pending',
       );
     }
   }

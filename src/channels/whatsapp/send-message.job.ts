@@ -2,12 +2,12 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import type { Attachment, Message } from '../../db/schema.js';
+import type { Attachment, Inbox, Message } from '../../db/schema.js';
 import { inTransaction, type TxContext } from '../../db/transaction.js';
 import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
 import { messagesRepo } from '../../inbox/messages.repo.js';
 import { OutgoingMessageIdSchema } from '../../inbox/outgoing-messages.service.js';
-import { defineJob, RetryLaterError } from '../../jobs/job-definition.js';
+import { defineJob, type JobContext, type JobOutcome, RetryLaterError } from '../../jobs/job-definition.js';
 import type { JobSystem } from '../../jobs/job-system.js';
 import type { RateLimiter } from '../../jobs/rate-limiter.js';
 import type { MessageOutcomes } from '../../notify/message-outcomes.js';
@@ -23,6 +23,14 @@ import type { WhatsAppTargets } from './whatsapp-target.js';
 export const SENDS_PER_SECOND = 80;
 
 class MissingMediaError extends Error {}
+
+interface LoadedMessage {
+  message: Message;
+  /** The person's WhatsApp address (their contact inbox's source id). */
+  sourceId: string;
+  inbox: Inbox;
+  attachment: Attachment | undefined;
+}
 
 /**
  * Sends one queued outgoing message through the Cloud API, under the per-number rate limit.
@@ -103,7 +111,114 @@ export function createSendMessageJob(deps: {
     return { type: kind, id, fileName };
   }
 
-  return defineJob({
+  /** Records the wamid; statuses that raced ahead of the response (delivered first) are applied after. */
+  async function recordSent(message: Message, wamid: string) {
+    await inTransaction(deps.db, async (tx) => {
+      const sent = await tx.trx
+        .with('sent', (db) =>
+          db
+            .updateTable('messages')
+            .set({ status: 'sent', status_at: sql`now()`, source_id: wamid, updated_at: sql`now()` })
+            .where('id', '=', message.id)
+            .where('status', '=', 'queued')
+            .returningAll(),
+        )
+        .selectFrom('sent')
+        .selectAll()
+        // Checked in the same statement: a status seldom arrives first, so the delete is usually skipped.
+        .select((eb) =>
+          eb
+            .exists(
+              eb
+                .selectFrom('pending_statuses')
+                .select('pending_statuses.id')
+                .where('pending_statuses.inbox_id', '=', message.inbox_id)
+                .where('pending_statuses.source_id', '=', wamid),
+            )
+            .as('has_pending'),
+        )
+        .executeTakeFirst();
+      if (!sent) return;
+      const { has_pending: hasPending, ...stored } = sent;
+      let latest: Message = stored;
+      if (hasPending) {
+        for (const change of await messagesRepo.takePendingStatuses(tx.trx, message.inbox_id, wamid)) {
+          latest = (await messagesRepo.advanceStatus(tx.trx, message.inbox_id, wamid, change)) ?? latest;
+        }
+      }
+      await deps.outcomes?.onStatus(tx, latest);
+      await queueNextInGroup(tx, message);
+      tx.afterCommit(() => publish(latest));
+    });
+  }
+
+  /** Sends a queued message whose conversation address and inbox are known; the row records the outcome. */
+  async function send(
+    { message, sourceId, inbox, attachment }: LoadedMessage,
+    context: JobContext,
+  ): Promise<JobOutcome> {
+    if (inbox.reauthorization_required_at) {
+      await fail(message, '190', 'Reconexão necessária', inbox.reauthorization_reason);
+      return 'done';
+    }
+    const target = deps.targets.targetFor(inbox);
+    if (!target) {
+      await fail(message, null, 'Caixa de entrada sem credenciais do WhatsApp', null);
+      return 'done';
+    }
+
+    let response: z.infer<typeof SendResponseSchema>;
+    try {
+      const media = attachment ? await mediaFor(target, target.phoneNumberId, attachment) : undefined;
+      await deps.rateLimiter.acquire(`whatsapp:${target.phoneNumberId}`, SENDS_PER_SECOND, context.signal);
+      response = await deps.graph.call(
+        target,
+        'POST',
+        `${encodeURIComponent(target.phoneNumberId)}/messages`,
+        SendResponseSchema,
+        buildSendPayload(message, sourceId, media),
+      );
+    } catch (error) {
+      if (error instanceof MissingMediaError) {
+        await fail(message, null, 'Mídia indisponível', error.message);
+        return 'done';
+      }
+      if (!(error instanceof GraphApiError)) throw error;
+      const { code, title, errorDetails, retryable, retryAfterMs } = error.details;
+      if (code === '190') await deps.inboxes.markReauthorizationRequired(inbox.id, error.message);
+      const lastAttempt = context.attempt >= context.maxAttempts;
+      if (retryable && !isPermanentWhatsAppError(code) && !lastAttempt) {
+        if (retryAfterMs) throw new RetryLaterError(error.message, retryAfterMs);
+        throw error;
+      }
+      await fail(
+        message,
+        code ?? (error.details.httpStatus === null ? 'network' : null),
+        title ?? error.message,
+        errorDetails,
+      );
+      return 'done';
+    }
+
+    const wamid = response.messages[0]?.id ?? '';
+    try {
+      await recordSent(message, wamid);
+    } catch (error) {
+      // The wamid is already known (an echo arrived first): the message went out; record it as sent.
+      if (!isUniqueViolation(error)) throw error;
+      await inTransaction(deps.db, async (tx) => {
+        await tx.trx
+          .updateTable('messages')
+          .set({ status: 'sent', updated_at: sql`now()` })
+          .where('id', '=', message.id)
+          .execute();
+        await queueNextInGroup(tx, message);
+      });
+    }
+    return 'done';
+  }
+
+  const definition = defineJob({
     name: 'whatsapp.send_message',
     queue: 'whatsapp',
     schema: OutgoingMessageIdSchema,
@@ -127,88 +242,26 @@ export function createSendMessageJob(deps: {
         .executeTakeFirstOrThrow();
       const inbox = await deps.inboxes.findById(message.inbox_id);
       if (!inbox) return 'skipped';
-      if (inbox.reauthorization_required_at) {
-        await fail(message, '190', 'Reconexão necessária', inbox.reauthorization_reason);
-        return 'done';
-      }
-      const target = deps.targets.targetFor(inbox);
-      if (!target) {
-        await fail(message, null, 'Caixa de entrada sem credenciais do WhatsApp', null);
-        return 'done';
-      }
       const attachment = await deps.db
         .selectFrom('attachments')
         .selectAll()
         .where('message_id', '=', message.id)
         .orderBy('id')
         .executeTakeFirst();
-
-      let response: z.infer<typeof SendResponseSchema>;
-      try {
-        const media = attachment ? await mediaFor(target, target.phoneNumberId, attachment) : undefined;
-        await deps.rateLimiter.acquire(`whatsapp:${target.phoneNumberId}`, SENDS_PER_SECOND, context.signal);
-        response = await deps.graph.call(
-          target,
-          'POST',
-          `${encodeURIComponent(target.phoneNumberId)}/messages`,
-          SendResponseSchema,
-          buildSendPayload(message, conversation.source_id, media),
-        );
-      } catch (error) {
-        if (error instanceof MissingMediaError) {
-          await fail(message, null, 'Mídia indisponível', error.message);
-          return 'done';
-        }
-        if (!(error instanceof GraphApiError)) throw error;
-        const { code, title, errorDetails, retryable, retryAfterMs } = error.details;
-        if (code === '190') await deps.inboxes.markReauthorizationRequired(inbox.id, error.message);
-        const lastAttempt = context.attempt >= context.maxAttempts;
-        if (retryable && !isPermanentWhatsAppError(code) && !lastAttempt) {
-          if (retryAfterMs) throw new RetryLaterError(error.message, retryAfterMs);
-          throw error;
-        }
-        await fail(
-          message,
-          code ?? (error.details.httpStatus === null ? 'network' : null),
-          title ?? error.message,
-          errorDetails,
-        );
-        return 'done';
-      }
-
-      const wamid = response.messages[0]?.id ?? '';
-      try {
-        await inTransaction(deps.db, async (tx) => {
-          const sent = await tx.trx
-            .updateTable('messages')
-            .set({ status: 'sent', status_at: sql`now()`, source_id: wamid, updated_at: sql`now()` })
-            .where('id', '=', message.id)
-            .where('status', '=', 'queued')
-            .returningAll()
-            .executeTakeFirst();
-          if (!sent) return;
-          // Statuses that raced ahead of this response (delivered before we stored the wamid).
-          let latest = sent;
-          for (const change of await messagesRepo.takePendingStatuses(tx.trx, message.inbox_id, wamid)) {
-            latest = (await messagesRepo.advanceStatus(tx.trx, message.inbox_id, wamid, change)) ?? latest;
-          }
-          await deps.outcomes?.onStatus(tx, latest);
-          await queueNextInGroup(tx, message);
-          tx.afterCommit(() => publish(latest));
-        });
-      } catch (error) {
-        // The wamid is already known (an echo arrived first): the message went out; record it as sent.
-        if (!isUniqueViolation(error)) throw error;
-        await inTransaction(deps.db, async (tx) => {
-          await tx.trx
-            .updateTable('messages')
-            .set({ status: 'sent', updated_at: sql`now()` })
-            .where('id', '=', message.id)
-            .execute();
-          await queueNextInGroup(tx, message);
-        });
-      }
-      return 'done';
+      return send({ message, sourceId: conversation.source_id, inbox, attachment }, context);
     },
   });
+
+  return {
+    ...definition,
+    /**
+     * Sends a message its creator just queued, in the creator's job (see `JobSystem.runClaimed`): it
+     * already holds the row and the address, so only the inbox is read. Text only (no attachment).
+     */
+    async sendQueued(loaded: { message: Message; sourceId: string }, context: JobContext): Promise<JobOutcome> {
+      const inbox = await deps.inboxes.findById(loaded.message.inbox_id);
+      if (!inbox) return 'skipped';
+      return send({ ...loaded, inbox, attachment: undefined }, context);
+    },
+  };
 }

@@ -18,6 +18,23 @@ const DEFAULTS: Record<ConsentPurpose, ConsentState> = {
   notifications: { status: 'opted_in', at: null, source: 'default' },
 };
 
+export interface ConsentRow {
+  purpose: ConsentPurpose;
+  status: ConsentStatus;
+  source: string | null;
+  /** A Date, or its ISO text when read through JSON. */
+  at: Date | string | null;
+}
+
+/** A person's consents from their rows (missing purposes take the defaults). */
+export function consentsFromRows(rows: ConsentRow[]): Consents {
+  const consents: Consents = { marketing: { ...DEFAULTS.marketing }, notifications: { ...DEFAULTS.notifications } };
+  for (const row of rows) {
+    consents[row.purpose] = { status: row.status, at: row.at === null ? null : new Date(row.at), source: row.source };
+  }
+  return consents;
+}
+
 /** A person's consents, one row per purpose; every automated send checks them first. */
 export const consentsRepo = {
   async get(db: Kysely<Database>, accountId: number, contactId: number): Promise<Consents> {
@@ -27,9 +44,7 @@ export const consentsRepo = {
       .where('account_id', '=', accountId)
       .where('contact_id', '=', contactId)
       .execute();
-    const consents: Consents = { marketing: { ...DEFAULTS.marketing }, notifications: { ...DEFAULTS.notifications } };
-    for (const row of rows) consents[row.purpose] = { status: row.status, at: row.at, source: row.source };
-    return consents;
+    return consentsFromRows(rows);
   },
 
   /** Records a decision (the latest wins); returns whether it changed anything. */
@@ -82,7 +97,14 @@ export async function consentAllows(
   contactId: number,
   send: { category: NotificationCategory; essential: boolean },
 ): Promise<{ allowed: true } | { allowed: false; reason: string }> {
-  const consents = await consentsRepo.get(db, accountId, contactId);
+  return consentDecision(await consentsRepo.get(db, accountId, contactId), send);
+}
+
+/** consentAllows on consents already read (the delivery job reads them with the notification). */
+export function consentDecision(
+  consents: Consents,
+  send: { category: NotificationCategory; essential: boolean },
+): { allowed: true } | { allowed: false; reason: string } {
   if (send.category === 'marketing' && consents.marketing.status !== 'opted_in') {
     return {
       allowed: false,

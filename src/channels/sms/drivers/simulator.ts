@@ -14,20 +14,16 @@ export const SIMULATOR_SMS_SENDER = 'Santana';
  */
 export function createSimulatorSmsDriver(deps: {
   simulator: Simulator;
-  report: (accountId: number, update: SmsStatusUpdate) => Promise<'applied' | 'unchanged' | 'unknown'>;
+  report: (accountId: number, update: SmsStatusUpdate) => Promise<'applied' | 'unchanged' | 'pending'>;
   logger: Logger;
   deliveredAfterMs?: number;
 }): SmsDriver<SimulatorSettings> {
   const deliveredAfterMs = deps.deliveredAfterMs ?? 800;
 
-  // The sender stores the id only once send() returns: a report that comes first finds nothing yet,
-  // so it is repeated a few times (a real gateway's callback arrives seconds later).
-  async function reportDelivered(accountId: number, sid: string, triesLeft: number): Promise<void> {
+  // A report that comes before the sender stored the id is kept pending and applied when it is.
+  async function reportDelivered(accountId: number, sid: string): Promise<void> {
     await deps.simulator.sms.setStatus(sid, 'delivered');
-    const outcome = await deps.report(accountId, { provider: 'simulator', providerId: sid, status: 'delivered' });
-    if (outcome === 'unknown' && triesLeft > 0) {
-      setTimeout(() => void reportDelivered(accountId, sid, triesLeft - 1).catch(logFailure), 500).unref();
-    }
+    await deps.report(accountId, { provider: 'simulator', providerId: sid, status: 'delivered' });
   }
   const logFailure = (error: unknown) =>
     deps.logger.warn({ err: error }, 'The SMS simulator could not report a delivery');
@@ -42,7 +38,7 @@ export function createSimulatorSmsDriver(deps: {
         sender: settings.sender ?? SIMULATOR_SMS_SENDER,
         body: sms.body,
       });
-      setTimeout(() => void reportDelivered(sms.accountId, sid, 10).catch(logFailure), deliveredAfterMs).unref();
+      setTimeout(() => void reportDelivered(sms.accountId, sid).catch(logFailure), deliveredAfterMs).unref();
       return { providerId: sid };
     },
   };
