@@ -5,6 +5,26 @@ import type { Clock } from '../shared/clock.js';
 import { messagesRepo } from './messages.repo.js';
 
 /**
+ * Whether autoAssign could find anyone in this inbox now: when nobody is available, a batch of incoming
+ * messages can skip it for every unassigned conversation (it would leave them as they are).
+ */
+export async function hasAvailableAgent(tx: TxContext, inboxId: number): Promise<boolean> {
+  const row = await tx.trx
+    .selectFrom('inbox_members')
+    .innerJoin('account_users', (join) =>
+      join
+        .onRef('account_users.user_id', '=', 'inbox_members.user_id')
+        .onRef('account_users.account_id', '=', 'inbox_members.account_id'),
+    )
+    .select('inbox_members.user_id')
+    .where('inbox_members.inbox_id', '=', inboxId)
+    .where('account_users.availability', '=', 'available')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
  * Round-robin: an open, unassigned conversation in an inbox with auto-assignment on goes to the
  * inbox member who is available and was assigned longest ago (or never). Nobody available → it
  * stays unassigned, as in Chatwoot. The chosen member's row is locked, so two conversations opening

@@ -30,7 +30,7 @@ export async function lockSenders(db: Kysely<Database>, keys: string[]): Promise
 }
 
 /** What WhatsApp tells us about a known contact that the contact does not have yet. */
-function changesFrom(contact: Contact, identity: WhatsAppIdentity): ContactChanges {
+export function changesFrom(contact: Contact, identity: WhatsAppIdentity): ContactChanges {
   const phone = identity.waId ? normalizePhone(identity.waId) : null;
   const changes: ContactChanges = {};
   // WhatsApp's profile name fills in a name it gave before; a name an agent typed is never overwritten.
@@ -50,6 +50,33 @@ async function withChanges(db: Kysely<Database>, contact: Contact, identity: Wha
 }
 
 /**
+ * The senders who wrote to this inbox before, by the wa_id (or user id) they write from, in one query: the
+ * usual case of resolveWhatsAppContact for a whole batch. Senders new to the inbox are absent.
+ */
+export async function knownWhatsAppSenders(
+  db: Kysely<Database>,
+  inbox: Pick<Inbox, 'id' | 'account_id'>,
+  sourceIds: string[],
+): Promise<Map<string, { contact: Contact; contactInboxId: number }>> {
+  if (sourceIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('contact_inboxes')
+    .innerJoin('contacts', 'contacts.id', 'contact_inboxes.contact_id')
+    .selectAll('contacts')
+    .select(['contact_inboxes.id as contact_inbox_id', 'contact_inboxes.source_id as contact_inbox_source_id'])
+    .where('contact_inboxes.inbox_id', '=', inbox.id)
+    .where('contact_inboxes.source_id', 'in', [...new Set(sourceIds)])
+    .where('contacts.account_id', '=', inbox.account_id)
+    .execute();
+  return new Map(
+    rows.map(({ contact_inbox_id, contact_inbox_source_id, ...contact }) => [
+      contact_inbox_source_id,
+      { contact, contactInboxId: contact_inbox_id },
+    ]),
+  );
+}
+
+/**
  * Finds (or creates) the one contact a WhatsApp sender is, in this inbox's account:
  * by the exact wa_id already seen in this inbox, by BSUID, then by phone — where Brazil's two forms of
  * a mobile number share one key — and makes sure a contact inbox with the wa_id as sent exists.
@@ -58,6 +85,8 @@ export async function resolveWhatsAppContact(
   db: Kysely<Database>,
   inbox: Pick<Inbox, 'id' | 'account_id'>,
   identity: WhatsAppIdentity,
+  /** locked: the caller already holds this sender's lock (a batch takes all of its senders' up front). */
+  options: { locked?: boolean } = {},
 ): Promise<{ contact: Contact; contactInboxId: number; sourceId: string; created: boolean }> {
   const accountId = inbox.account_id;
   const sourceId = identity.waId ?? identity.userId;
@@ -77,7 +106,8 @@ export async function resolveWhatsAppContact(
   // New to this inbox. One sender at a time per account from here: concurrent webhooks for the same person
   // would otherwise both create the contact, or take contact, conversation and account locks in different orders.
   const phone = identity.waId ? normalizePhone(identity.waId) : null;
-  await lockSenders(db, [senderLockKey(accountId, identity) ?? `contact:${accountId}:${sourceId}`]);
+  if (!options.locked)
+    await lockSenders(db, [senderLockKey(accountId, identity) ?? `contact:${accountId}:${sourceId}`]);
   let contact: Contact | undefined;
   if (identity.userId) contact = await contactsRepo.findByBsuid(db, accountId, identity.userId);
   if (!contact && phone) contact = await contactsRepo.findByPhoneKey(db, accountId, phone.key);

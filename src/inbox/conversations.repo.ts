@@ -20,6 +20,21 @@ export const conversationsRepo = {
       .executeTakeFirst();
   },
 
+  /** latestFor for many contacts of an inbox in one query (contacts without a conversation are absent). */
+  async latestForContacts(db: Executor, inboxId: number, contactIds: number[]): Promise<Conversation[]> {
+    if (contactIds.length === 0) return [];
+    return db
+      .selectFrom('conversations')
+      .distinctOn('contact_id')
+      .selectAll()
+      .where('inbox_id', '=', inboxId)
+      .where('contact_id', 'in', [...new Set(contactIds)])
+      .orderBy('contact_id')
+      .orderBy(sql`status <> 'resolved'`, 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+  },
+
   async find(db: Executor, accountId: number, id: number): Promise<Conversation | undefined> {
     return db
       .selectFrom('conversations')
@@ -73,6 +88,34 @@ export const conversationsRepo = {
   },
 
   /**
+   * nextDisplayId + insert + recordIncoming (contact included) for a conversation that a contact's message
+   * opens, in one statement. Undefined when another active conversation for the contact appeared meanwhile.
+   */
+  async openForIncoming(
+    db: Executor,
+    values: { accountId: number; inboxId: number; contactId: number; contactInboxId: number; at: Date },
+  ): Promise<Conversation | undefined> {
+    const { accountId, inboxId, contactId, contactInboxId, at } = values;
+    const result = await sql<Conversation>`
+      WITH display AS (
+        UPDATE accounts SET last_conversation_display_id = last_conversation_display_id + 1
+        WHERE id = ${accountId} RETURNING last_conversation_display_id
+      ), touched_contact AS (
+        UPDATE contacts SET last_activity_at = ${at}, updated_at = now()
+        WHERE account_id = ${accountId} AND id = ${contactId} RETURNING id
+      )
+      INSERT INTO conversations (account_id, display_id, inbox_id, contact_id, contact_inbox_id, status,
+        custom_attributes, additional_attributes, last_activity_at, last_incoming_at, waiting_since)
+      SELECT ${accountId}::bigint, display.last_conversation_display_id, ${inboxId}::bigint, ${contactId}::bigint,
+        ${contactInboxId}::bigint, 'open', '{}'::jsonb, '{}'::jsonb, ${at}::timestamptz, ${at}::timestamptz,
+        ${at}::timestamptz
+      FROM display
+      ON CONFLICT (inbox_id, contact_id) WHERE status <> 'resolved' DO NOTHING
+      RETURNING *`.execute(db);
+    return result.rows[0];
+  },
+
+  /**
    * Records an incoming message: the 24-hour window moves to its time (never backwards), the
    * conversation waits for an answer, and a resolved or snoozed conversation opens again.
    */
@@ -108,6 +151,50 @@ export const conversationsRepo = {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+  },
+
+  /**
+   * recordIncoming for a batch of messages in two statements' worth of one round trip: each conversation
+   * once, with the first and last of its messages' times (as if they were recorded one by one), and each
+   * contact's last activity. Returns the conversations with the status they had before.
+   */
+  async recordIncomingMany(
+    db: Executor,
+    conversations: Array<{ id: number; firstAt: Date; lastAt: Date; contactInboxId: number }>,
+    contacts: Array<{ accountId: number; id: number; at: Date }>,
+  ): Promise<Array<Conversation & { previous_status: string }>> {
+    if (conversations.length === 0) return [];
+    const values = sql.join(
+      conversations.map(
+        (row) =>
+          sql`(${row.id}::bigint, ${row.firstAt}::timestamptz, ${row.lastAt}::timestamptz, ${row.contactInboxId}::bigint)`,
+      ),
+    );
+    const touched =
+      contacts.length === 0
+        ? sql``
+        : sql`, touched_contacts AS (
+            UPDATE contacts SET last_activity_at = t.at, updated_at = now()
+            FROM (VALUES ${sql.join(contacts.map((row) => sql`(${row.accountId}::bigint, ${row.id}::bigint, ${row.at}::timestamptz)`))})
+              AS t (account_id, id, at)
+            WHERE contacts.account_id = t.account_id AND contacts.id = t.id
+            RETURNING contacts.id
+          )`;
+    // `previous` reads each row as it was before this statement: how the caller knows which ones reopened.
+    const result = await sql<Conversation & { previous_status: string }>`
+      WITH v (id, first_at, last_at, contact_inbox_id) AS (VALUES ${values})${touched}
+      UPDATE conversations AS c SET
+        contact_inbox_id = v.contact_inbox_id,
+        last_incoming_at = greatest(coalesce(c.last_incoming_at, v.last_at), v.last_at),
+        last_activity_at = greatest(c.last_activity_at, v.last_at),
+        waiting_since = coalesce(c.waiting_since, v.first_at),
+        status = CASE WHEN c.status IN ('resolved', 'snoozed') THEN 'open' ELSE c.status END,
+        snoozed_until = CASE WHEN c.status IN ('resolved', 'snoozed') THEN NULL ELSE c.snoozed_until END,
+        updated_at = now()
+      FROM v JOIN conversations AS previous ON previous.id = v.id
+      WHERE c.id = v.id
+      RETURNING c.*, previous.status AS previous_status`.execute(db);
+    return result.rows;
   },
 
   async recordOutgoing(db: Executor, id: number, at: Date, byAgent: boolean): Promise<Conversation> {

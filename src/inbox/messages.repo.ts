@@ -33,6 +33,23 @@ export interface StatusChange {
   errorDetails?: string | null;
 }
 
+const messageRow = (values: NewMessage) => ({
+  account_id: values.accountId,
+  inbox_id: values.inboxId,
+  conversation_id: values.conversationId,
+  message_type: values.messageType,
+  content_type: values.contentType,
+  content: values.content,
+  content_attributes: JSON.stringify(values.contentAttributes),
+  private: values.private ?? false,
+  status: values.status,
+  source_id: values.sourceId,
+  sender_type: values.senderType,
+  sender_id: values.senderId,
+  in_reply_to_source_id: values.inReplyToSourceId,
+  sent_at: values.sentAt,
+});
+
 export const messagesRepo = {
   /** An activity line ("Conversa atribuída a Ana", "Resolvida por João"): shown in the conversation, never sent. */
   async insertActivity(
@@ -62,25 +79,24 @@ export const messagesRepo = {
   async insert(db: Executor, values: NewMessage): Promise<Message | undefined> {
     return db
       .insertInto('messages')
-      .values({
-        account_id: values.accountId,
-        inbox_id: values.inboxId,
-        conversation_id: values.conversationId,
-        message_type: values.messageType,
-        content_type: values.contentType,
-        content: values.content,
-        content_attributes: JSON.stringify(values.contentAttributes),
-        private: values.private ?? false,
-        status: values.status,
-        source_id: values.sourceId,
-        sender_type: values.senderType,
-        sender_id: values.senderId,
-        in_reply_to_source_id: values.inReplyToSourceId,
-        sent_at: values.sentAt,
-      })
+      .values(messageRow(values))
       .onConflict((conflict) => conflict.columns(['inbox_id', 'source_id']).doNothing())
       .returningAll()
       .executeTakeFirst();
+  },
+
+  /**
+   * insert for many messages in one statement, ids in the given order; rows whose wamid the inbox already
+   * has are left out of the result.
+   */
+  async insertMany(db: Executor, values: NewMessage[]): Promise<Message[]> {
+    if (values.length === 0) return [];
+    return db
+      .insertInto('messages')
+      .values(values.map(messageRow))
+      .onConflict((conflict) => conflict.columns(['inbox_id', 'source_id']).doNothing())
+      .returningAll()
+      .execute();
   },
 
   async findBySource(db: Executor, inboxId: number, sourceId: string): Promise<Message | undefined> {

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { BusinessEvents } from '../../automation/business-events.js';
 import type { Db } from '../../db/client.js';
-import type { Contact, Database, Inbox, MessageStatus } from '../../db/schema.js';
+import type { Contact, Conversation, Database, Inbox, MessageStatus } from '../../db/schema.js';
 import { inTransaction, type TxContext } from '../../db/transaction.js';
-import { autoAssign } from '../../inbox/auto-assignment.js';
+import { autoAssign, hasAvailableAgent } from '../../inbox/auto-assignment.js';
 import { resolveWhatsAppContact } from '../../inbox/contact-resolution.js';
 import { contactsRepo } from '../../inbox/contacts.repo.js';
 import { conversationsRepo } from '../../inbox/conversations.repo.js';
@@ -14,34 +14,36 @@ import type { MessageOutcomes } from '../../notify/message-outcomes.js';
 import type { AccountEvent, EventBus } from '../../realtime/event-bus.js';
 import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
+import { type ApplyContext, createInboundBatch, storedWamidKey } from './inbound-batch.js';
 import type { ParsedMessage } from './message-parser.js';
 import type { InboundContact, InboundEvent } from './webhook-events.js';
 
 const KNOWN_STATUSES = new Set<MessageStatus>(['sent', 'delivered', 'read', 'played', 'failed']);
 
-export interface ApplyContext {
-  rawWebhookId: number;
-  eventKey: string;
-  receivedAt: Date;
-  /** wamids already stored (storedWamidKey), looked up once for a batch; absent: each message looks itself up. */
-  storedWamids?: ReadonlySet<string>;
-}
-
-export const storedWamidKey = (inboxId: number, wamid: string) => `${inboxId}:${wamid}`;
+export type { ApplyContext, BatchEvent } from './inbound-batch.js';
+export { storedWamidKey };
 
 /** Opens (or reopens) the conversation of a contact inbox for a message at `at`. */
-async function conversationFor(tx: TxContext, inbox: Inbox, contactId: number, contactInboxId: number, at: Date) {
-  const latest = await conversationsRepo.latestFor(tx.trx, inbox.id, contactId);
+async function conversationFor(
+  tx: TxContext,
+  inbox: Inbox,
+  contact: { id: number; created: boolean },
+  contactInboxId: number,
+  at: Date,
+  /** The contact's own message opens it: recorded as incoming in the same statement (recordIncoming). */
+  incoming = false,
+) {
+  const contactId = contact.id;
+  // A contact created in this transaction has no conversation yet: no need to look.
+  const latest = contact.created ? undefined : await conversationsRepo.latestFor(tx.trx, inbox.id, contactId);
   if (latest) return { conversation: latest, created: false };
-  const displayId = await conversationsRepo.nextDisplayId(tx.trx, inbox.account_id);
-  const inserted = await conversationsRepo.insert(tx.trx, {
-    accountId: inbox.account_id,
-    displayId,
-    inboxId: inbox.id,
-    contactId,
-    contactInboxId,
-    at,
-  });
+  const values = { accountId: inbox.account_id, inboxId: inbox.id, contactId, contactInboxId, at };
+  const inserted = incoming
+    ? await conversationsRepo.openForIncoming(tx.trx, values)
+    : await conversationsRepo.insert(tx.trx, {
+        ...values,
+        displayId: await conversationsRepo.nextDisplayId(tx.trx, inbox.account_id),
+      });
   if (inserted) return { conversation: inserted, created: true };
   const raced = await conversationsRepo.latestFor(tx.trx, inbox.id, contactId);
   if (!raced) throw new Error('Conversation vanished while opening it');
@@ -98,10 +100,23 @@ export function createWhatsAppInboundService(deps: {
     const at = message.timestamp ?? context.receivedAt;
     // A redelivered message is recognised before anything else changes.
     if (await alreadyStored(tx, inbox, message.wamid, context)) return;
-    const { contact, contactInboxId, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo);
+    const {
+      contact,
+      contactInboxId,
+      created: newContact,
+    } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo, {
+      locked: context.sendersLocked,
+    });
     announceContact(tx, newContact, contact);
-    const { conversation, created } = await conversationFor(tx, inbox, contact.id, contactInboxId, at);
     const isSystem = message.contentType === 'system';
+    const { conversation, created } = await conversationFor(
+      tx,
+      inbox,
+      { id: contact.id, created: newContact },
+      contactInboxId,
+      at,
+      !isSystem,
+    );
     const stored = await messagesRepo.insert(tx.trx, {
       accountId: inbox.account_id,
       inboxId: inbox.id,
@@ -138,14 +153,19 @@ export function createWhatsAppInboundService(deps: {
         { tx, key: `media:${attachment.id}`, accountId: inbox.account_id },
       );
     }
-    const recorded = isSystem
-      ? conversation
-      : await conversationsRepo.recordIncoming(tx.trx, conversation.id, at, contactInboxId, {
-          accountId: inbox.account_id,
-          id: contact.id,
-        });
+    // A conversation this message opened was recorded as incoming when it was inserted.
+    const recorded =
+      isSystem || created
+        ? conversation
+        : await conversationsRepo.recordIncoming(tx.trx, conversation.id, at, contactInboxId, {
+            accountId: inbox.account_id,
+            id: contact.id,
+          });
     // A conversation that opens (new or reopened) without an assignee goes to the next available agent.
-    const updated = isSystem ? recorded : await autoAssign(tx, inbox, recorded, deps.clock ?? systemClock);
+    const updated =
+      isSystem || !(await mayAutoAssign(tx, inbox, recorded, context))
+        ? recorded
+        : await autoAssign(tx, inbox, recorded, deps.clock ?? systemClock);
     if (isSystem) await contactsRepo.update(tx.trx, inbox.account_id, contact.id, { last_activity_at: at });
     const accountId = inbox.account_id;
     if (!isSystem && deps.businessEvents) {
@@ -253,9 +273,12 @@ export function createWhatsAppInboundService(deps: {
     tx: TxContext,
     inbox: Inbox,
     event: Extract<InboundEvent, { kind: 'reaction' }>,
-    receivedAt: Date,
+    context: ApplyContext,
   ) {
-    const { contact, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, event.contact);
+    const { receivedAt } = context;
+    const { contact, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, event.contact, {
+      locked: context.sendersLocked,
+    });
     announceContact(tx, newContact, contact);
     await messagesRepo.setReaction(tx.trx, {
       accountId: inbox.account_id,
@@ -322,9 +345,21 @@ export function createWhatsAppInboundService(deps: {
     const at = event.message.timestamp ?? context.receivedAt;
     if (await alreadyStored(tx, inbox, event.message.wamid, context)) return;
     const contactInfo = { waId: event.to, userId: event.toUserId, parentUserId: null, profileName: null };
-    const { contact, contactInboxId, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo);
+    const {
+      contact,
+      contactInboxId,
+      created: newContact,
+    } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo, {
+      locked: context.sendersLocked,
+    });
     announceContact(tx, newContact, contact);
-    const { conversation } = await conversationFor(tx, inbox, contact.id, contactInboxId, at);
+    const { conversation } = await conversationFor(
+      tx,
+      inbox,
+      { id: contact.id, created: newContact },
+      contactInboxId,
+      at,
+    );
     const stored = await messagesRepo.insert(tx.trx, {
       accountId: inbox.account_id,
       inboxId: inbox.id,
@@ -369,7 +404,7 @@ export function createWhatsAppInboundService(deps: {
       case 'status':
         return applyStatus(tx, inbox, event, context.receivedAt);
       case 'reaction':
-        return applyReaction(tx, inbox, event, context.receivedAt);
+        return applyReaction(tx, inbox, event, context);
       case 'revoke':
       case 'edit':
         return applyRevokeOrEdit(tx, inbox, event);
@@ -378,6 +413,18 @@ export function createWhatsAppInboundService(deps: {
       case 'channel_event':
         return recordEvent(tx, inbox, context, event.eventKind, event.payload);
     }
+  }
+
+  /** autoAssign looks for an agent; a batch that found nobody available in the inbox need not look again. */
+  async function mayAutoAssign(tx: TxContext, inbox: Inbox, conversation: Conversation, context: ApplyContext) {
+    if (!inbox.enable_auto_assignment || conversation.assignee_id !== null || conversation.status !== 'open') {
+      return false;
+    }
+    const known = context.agentAvailable?.get(inbox.id);
+    if (known !== undefined || !context.agentAvailable) return known ?? true;
+    const available = await hasAvailableAgent(tx, inbox.id);
+    context.agentAvailable.set(inbox.id, available);
+    return available;
   }
 
   async function alreadyStored(tx: TxContext, inbox: Inbox, wamid: string, context: ApplyContext) {
@@ -415,6 +462,8 @@ export function createWhatsAppInboundService(deps: {
 
   return {
     applyIn,
+    /** Applies a batch's events in order inside the caller's transaction, the usual messages set-based. */
+    applyMany: createInboundBatch({ applyIn, publish: publishAll, businessEvents: deps.businessEvents }),
     inboxesByPhoneNumberId,
 
     /** The inbox an event belongs to: its number's, else the one the webhook came in for. */

@@ -8,7 +8,7 @@ import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
 import { messagesRepo } from '../../inbox/messages.repo.js';
 import type { JobOutcome } from '../../jobs/job-definition.js';
 import { withoutNul } from '../../shared/text.js';
-import { storedWamidKey, type WhatsAppInboundService } from './inbound.service.js';
+import { type BatchEvent, storedWamidKey, type WhatsAppInboundService } from './inbound.service.js';
 import { rawWebhooksRepo } from './raw-webhooks.repo.js';
 import { WebhookEnvelopeSchema } from './webhook-envelope.js';
 import { extractEvents, type InboundEvent } from './webhook-events.js';
@@ -111,6 +111,8 @@ export function createWebhookProcessor(deps: { db: Db; inboxes: InboxesRepo; inb
         }
       }
       const outcomes = new Map<string | null, number[]>();
+      const batch: BatchEvent[] = [];
+      const agentAvailable = new Map<number, boolean>();
       for (const webhook of routed) {
         let unrouted = 0;
         for (const { event, inbox, index } of webhook.events) {
@@ -118,16 +120,20 @@ export function createWebhookProcessor(deps: { db: Db; inboxes: InboxesRepo; inb
             unrouted++;
             continue;
           }
-          await deps.inbound.applyIn(tx, inbox, event, {
+          const context = {
             rawWebhookId: webhook.rawWebhookId,
             eventKey: `${webhook.rawWebhookId}:${index}`,
             receivedAt: webhook.receivedAt,
             storedWamids,
-          });
+            sendersLocked: true,
+            agentAvailable,
+          };
+          batch.push({ inbox, event, context });
         }
         const error = unrouted > 0 ? `${unrouted} event(s) for a number no inbox owns` : null;
         outcomes.set(error, [...(outcomes.get(error) ?? []), webhook.rawWebhookId]);
       }
+      await deps.inbound.applyMany(tx, batch, storedWamids);
       for (const [error, marked] of outcomes) await rawWebhooksRepo.markProcessed(tx.trx, marked, error);
     });
 

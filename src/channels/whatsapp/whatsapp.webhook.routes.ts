@@ -10,7 +10,6 @@ import type { JobSystem } from '../../jobs/job-system.js';
 import type { SecretBox } from '../../shared/crypto.js';
 import { safeEqual, sha256Hex } from '../../shared/crypto.js';
 import { AppError } from '../../shared/errors.js';
-import { withoutNul } from '../../shared/text.js';
 import { createInboxLookup } from './inbox-lookup.js';
 import { phoneNumbersIn, WebhookEnvelopeSchema } from './webhook-envelope.js';
 import { createWebhookIntake } from './webhook-intake.js';
@@ -81,9 +80,11 @@ export async function whatsappWebhookRoutes(
     if (!Buffer.isBuffer(body) || body.length === 0) {
       throw new AppError('bad_request', 'Corpo vazio: envie o JSON do webhook do WhatsApp.');
     }
+    const text = body.toString('utf8');
     let json: unknown;
     try {
-      json = withoutNul(JSON.parse(body.toString('utf8')));
+      // Only routed and checked here; the job strips NUL characters from what it stores (withoutNul).
+      json = JSON.parse(text);
     } catch {
       json = undefined;
     }
@@ -128,7 +129,7 @@ export async function whatsappWebhookRoutes(
     await intake.store({
       provider: 'whatsapp',
       sha256: sha256Hex(body),
-      body: body.toString('utf8'),
+      body: text,
       inboxId: inbox?.id ?? null,
       accountId: inbox?.account_id ?? null,
       unroutable,

@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWhatsAppInboundService } from '../../src/channels/whatsapp/inbound.service.js';
+import { createWebhookProcessor } from '../../src/channels/whatsapp/webhook-processing.js';
+import type { AccountEvent } from '../../src/realtime/event-bus.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createWhatsAppInbox, postWebhook, type TestInbox, textPayload } from '../helpers/whatsapp.js';
+
+// The worker never starts here: each test stores its deliveries, then hands them to one processor in the
+// same turn of the event loop, so they are applied as one batch (one transaction).
+let t: TestApp;
+let inbox: TestInbox;
+let processor: ReturnType<typeof createWebhookProcessor>;
+const published: AccountEvent[] = [];
+const run = Math.random().toString(36).slice(2, 8);
+let phones = 0;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  inbox = await createWhatsAppInbox(t);
+  const inbound = createWhatsAppInboundService({
+    db: t.db,
+    inboxes: t.app.services.inboxes,
+    jobs: t.app.jobs,
+    events: t.app.events,
+    logger: t.app.logger,
+    businessEvents: t.app.services.businessEvents,
+  });
+  processor = createWebhookProcessor({ db: t.db, inboxes: t.app.services.inboxes, inbound });
+  t.app.events.subscribe((event) => published.push(event));
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const newPhone = () => `55119${String(83_000_000 + phones++ * 13 + Math.floor(Math.random() * 1000)).slice(0, 8)}`;
+
+interface Delivery {
+  from: string;
+  wamid: string;
+  text?: string;
+  timestamp?: number;
+}
+
+/** Stores the deliveries (as the route does) and applies them all in one batch; returns their raw ids. */
+async function processAsOneBatch(deliveries: Delivery[]): Promise<void> {
+  const before = await t.db
+    .selectFrom('raw_webhooks')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+  for (const [index, delivery] of deliveries.entries()) {
+    const body = textPayload(inbox.phoneNumberId, {
+      from: delivery.from,
+      wamid: delivery.wamid,
+      text: delivery.text ?? `mensagem ${index} ${delivery.wamid}`,
+      timestamp: delivery.timestamp,
+    });
+    const response = await postWebhook(t, body, inbox.appSecret);
+    expect(response.statusCode).toBe(200);
+  }
+  const raws = await t.db
+    .selectFrom('raw_webhooks')
+    .select('id')
+    .where('id', '>', Number(before?.id ?? 0))
+    .orderBy('id')
+    .execute();
+  expect(raws).toHaveLength(deliveries.length);
+  const outcomes = await Promise.all(raws.map((raw) => processor.process(raw.id)));
+  expect(outcomes).toEqual(raws.map(() => 'done'));
+}
+
+/** The incoming messages of the contact who writes from `from`, oldest id first. */
+async function messagesOf(from: string) {
+  return t.db
+    .selectFrom('messages')
+    .innerJoin('contact_inboxes', 'contact_inboxes.contact_id', 'messages.sender_id')
+    .select(['messages.id', 'messages.source_id', 'messages.conversation_id'])
+    .where('contact_inboxes.inbox_id', '=', inbox.id)
+    .where('contact_inboxes.source_id', '=', from)
+    .where('messages.inbox_id', '=', inbox.id)
+    .where('messages.sender_type', '=', 'contact')
+    .orderBy('messages.id')
+    .execute();
+}
+
+async function conversationOf(from: string) {
+  const [message] = await messagesOf(from);
+  if (!message) throw new Error(`no message from ${from}`);
+  return t.db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', message.conversation_id)
+    .executeTakeFirstOrThrow();
+}
+
+describe('WhatsApp inbound: a batch of webhooks', () => {
+  it('applies known and new senders mixed in one batch, each message in its own contact’s conversation', async () => {
+    const known = newPhone();
+    await processAsOneBatch([{ from: known, wamid: `wamid.mix-${run}-0` }]);
+    const [first, second] = [newPhone(), newPhone()];
+    await processAsOneBatch([
+      { from: known, wamid: `wamid.mix-${run}-1` },
+      { from: first, wamid: `wamid.mix-${run}-2` },
+      { from: known, wamid: `wamid.mix-${run}-3` },
+      { from: second, wamid: `wamid.mix-${run}-4` },
+      { from: first, wamid: `wamid.mix-${run}-5` },
+    ]);
+
+    const ofKnown = await messagesOf(known);
+    expect(ofKnown.map((row) => row.source_id)).toEqual([0, 1, 3].map((i) => `wamid.mix-${run}-${i}`));
+    expect(new Set(ofKnown.map((row) => row.conversation_id)).size).toBe(1);
+    const ofFirst = await messagesOf(first);
+    expect(ofFirst.map((row) => row.source_id)).toEqual([2, 5].map((i) => `wamid.mix-${run}-${i}`));
+    expect(new Set(ofFirst.map((row) => row.conversation_id)).size).toBe(1);
+    expect((await messagesOf(second)).map((row) => row.source_id)).toEqual([`wamid.mix-${run}-4`]);
+    const conversations = new Set([ofKnown, ofFirst, await messagesOf(second)].map((rows) => rows[0]?.conversation_id));
+    expect(conversations.size).toBe(3);
+  });
+
+  it('keeps a sender’s order: two messages in one batch get ids in arrival order, the window the latest time', async () => {
+    const from = newPhone();
+    await processAsOneBatch([{ from, wamid: `wamid.order-${run}-0` }]);
+    const base = Math.floor(Date.now() / 1000);
+    // WhatsApp's timestamps need not follow the delivery order: the later one arrives first here.
+    await processAsOneBatch([
+      { from, wamid: `wamid.order-${run}-1`, timestamp: base + 60 },
+      { from, wamid: `wamid.order-${run}-2`, timestamp: base + 30 },
+    ]);
+    const rows = await messagesOf(from);
+    expect(rows.map((row) => row.source_id)).toEqual([0, 1, 2].map((i) => `wamid.order-${run}-${i}`));
+    const conversation = await conversationOf(from);
+    expect(conversation.last_incoming_at?.getTime()).toBe((base + 60) * 1000);
+    expect(conversation.last_activity_at.getTime()).toBe((base + 60) * 1000);
+  });
+
+  it('stores a wamid delivered twice in one batch (and one stored before) once', async () => {
+    const from = newPhone();
+    await processAsOneBatch([{ from, wamid: `wamid.dup-${run}-0` }]);
+    await processAsOneBatch([
+      { from, wamid: `wamid.dup-${run}-1`, text: 'primeira entrega' },
+      { from, wamid: `wamid.dup-${run}-0`, text: 'entregue de novo, outro corpo' },
+      { from, wamid: `wamid.dup-${run}-1`, text: 'segunda entrega, outro corpo' },
+    ]);
+    const rows = await messagesOf(from);
+    expect(rows.map((row) => row.source_id)).toEqual([`wamid.dup-${run}-0`, `wamid.dup-${run}-1`]);
+    const content = await t.db
+      .selectFrom('messages')
+      .select('content')
+      .where('source_id', '=', `wamid.dup-${run}-1`)
+      .executeTakeFirstOrThrow();
+    expect(content.content).toBe('primeira entrega');
+  });
+
+  it('reopens a resolved conversation once, announcing the change once, and starts the wait again', async () => {
+    const from = newPhone();
+    await processAsOneBatch([{ from, wamid: `wamid.reopen-${run}-0` }]);
+    const resolved = await conversationOf(from);
+    await t.db
+      .updateTable('conversations')
+      .set({ status: 'resolved', waiting_since: null })
+      .where('id', '=', resolved.id)
+      .execute();
+    published.length = 0;
+    await processAsOneBatch([
+      { from, wamid: `wamid.reopen-${run}-1` },
+      { from, wamid: `wamid.reopen-${run}-2` },
+    ]);
+    const reopened = await conversationOf(from);
+    expect(reopened.id).toBe(resolved.id);
+    expect(reopened.status).toBe('open');
+    expect(reopened.waiting_since).not.toBeNull();
+    const changes = published.filter(
+      (event) => event.name === 'conversation.status_changed' && event.data.id === resolved.id,
+    );
+    expect(changes.map((event) => event.data.status)).toEqual(['open']);
+    const created = published.filter(
+      (event) => event.name === 'message.created' && event.data.conversation_id === resolved.id,
+    );
+    expect(created).toHaveLength(2);
+  });
+
+  it('still gives an unassigned conversation to an available agent when its contact writes again', async () => {
+    const from = newPhone();
+    await t.db.updateTable('inboxes').set({ enable_auto_assignment: false }).where('id', '=', inbox.id).execute();
+    await processAsOneBatch([{ from, wamid: `wamid.assign-${run}-0` }]);
+    expect((await conversationOf(from)).assignee_id).toBeNull();
+
+    await t.db.updateTable('inboxes').set({ enable_auto_assignment: true }).where('id', '=', inbox.id).execute();
+    const user = await t.app.services.users.createUser({
+      name: 'Rita',
+      email: `rita-${run}@example.com`,
+      passwordHash: 'x',
+    });
+    await t.app.services.users.addMembership({
+      accountId: 1,
+      userId: user.id,
+      role: 'agent',
+      availability: 'available',
+    });
+    await t.db.insertInto('inbox_members').values({ inbox_id: inbox.id, user_id: user.id, account_id: 1 }).execute();
+    try {
+      await processAsOneBatch([{ from, wamid: `wamid.assign-${run}-1` }]);
+      expect((await conversationOf(from)).assignee_id).toBe(user.id);
+    } finally {
+      await t.db.deleteFrom('inbox_members').where('user_id', '=', user.id).execute();
+    }
+  });
+});
