@@ -1,6 +1,10 @@
-import { type SqlBool, sql } from 'kysely';
+import { expressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Database } from '../db/schema.js';
 import { likeEscape } from '../inbox/contact-filter.js';
 import type { ContactCondition } from '../inbox/contacts.repo.js';
+
+type ContactEb = Parameters<ContactCondition>[0];
+
 import { normalizePhone } from '../shared/phone.js';
 import { documentSearchKey } from './documents.js';
 
@@ -60,19 +64,31 @@ export function nameCondition(nameWords: string) {
   return sql<SqlBool>`contact_name_prefixes(${sql.ref('contacts.name')}) @> nullif(tsvector_to_array(to_tsvector('simple', ${nameWords}::text)), '{}')`;
 }
 
-/** Name (any word by its beginning), e-mail and phone by their beginning, whole phone (either form), CPF/CNPJ. */
-export function personSearchCondition(q: string): ContactCondition {
+/**
+ * The account's contacts a person search finds: name (any word by its beginning), e-mail and phone by their
+ * beginning, whole phone (either form), CPF/CNPJ. One SELECT per way of matching, joined by UNION: each
+ * is then answered by its own index alone. Written as one WHERE with OR, PostgreSQL combines the indexes
+ * too but re-checks the whole OR on every row it fetches, recomputing each name's word beginnings: a first
+ * name alone (17,000 contacts in a million) took most of a second.
+ */
+export function personSearchIds(accountId: number, q: string) {
+  const eb = expressionBuilder<Database, never>();
   const query = readPersonQuery(q);
-  return (eb) => {
-    const branches = [
-      ...(query.document ? [eb('contacts.document', '=', query.document)] : []),
-      ...(query.phoneKey ? [eb('contacts.phone_key', '=', query.phoneKey)] : []),
-      ...query.phonePrefixes.map((prefix) => eb('contacts.phone_key', 'like', `${prefix}%`)),
-      ...(query.nameWords ? [nameCondition(query.nameWords)] : []),
-      ...(query.emailPrefix
-        ? [eb(sql<string>`lower(${sql.ref('contacts.email')})`, 'like', `${likeEscape(query.emailPrefix)}%`)]
-        : []),
-    ];
-    return branches.length > 0 ? eb.or(branches) : sql<SqlBool>`false`;
-  };
+  const branches: ContactCondition[] = [
+    ...(query.document ? [(e: ContactEb) => e('contacts.document', '=', query.document)] : []),
+    ...(query.phoneKey ? [(e: ContactEb) => e('contacts.phone_key', '=', query.phoneKey)] : []),
+    ...query.phonePrefixes.map((prefix) => (e: ContactEb) => e('contacts.phone_key', 'like', `${prefix}%`)),
+    ...(query.nameWords ? [() => nameCondition(query.nameWords as string)] : []),
+    ...(query.emailPrefix
+      ? [
+          (e: ContactEb) =>
+            e(sql<string>`lower(${sql.ref('contacts.email')})`, 'like', `${likeEscape(query.emailPrefix as string)}%`),
+        ]
+      : []),
+  ];
+  const select = (condition: ContactCondition) =>
+    eb.selectFrom('contacts').select('contacts.id').where('contacts.account_id', '=', accountId).where(condition);
+  const [first, ...rest] = branches;
+  if (!first) return select(() => sql<SqlBool>`false`);
+  return rest.reduce((union, branch) => union.union(select(branch)), select(first));
 }

@@ -1,6 +1,6 @@
 import { type Expression, expressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { personSearchCondition } from '../person-search.js';
+import { personSearchIds } from '../person-search.js';
 
 type Executor = Kysely<Database>;
 
@@ -37,12 +37,7 @@ function clientFilterCondition(accountId: number, filter: { q?: string | undefin
   const conditions: Expression<SqlBool>[] = [eb('clients.account_id', '=', accountId)];
   if (filter.contactId !== undefined) conditions.push(eb('clients.contact_id', '=', filter.contactId));
   if (filter.q) {
-    const search = eb
-      .selectFrom('contacts')
-      .select('contacts.id')
-      .where('contacts.account_id', '=', accountId)
-      .where(personSearchCondition(filter.q));
-    conditions.push(eb('clients.contact_id', 'in', search));
+    conditions.push(eb('clients.contact_id', 'in', personSearchIds(accountId, filter.q)));
   }
   return eb.and(conditions);
 }

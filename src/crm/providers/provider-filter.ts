@@ -2,7 +2,7 @@ import { type Expression, expressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { MAX_EVENT_MS } from '../events/event-time.js';
 import { HOLDING_STATUSES } from '../events/events.repo.js';
-import { personSearchCondition } from '../person-search.js';
+import { personSearchIds } from '../person-search.js';
 
 export interface ProviderFilter {
   serviceTypeId?: number | undefined;
@@ -57,17 +57,7 @@ export function providerFilterCondition(accountId: number, filter: ProviderFilte
     );
   }
   if (q) {
-    conditions.push(
-      eb(
-        'providers.contact_id',
-        'in',
-        eb
-          .selectFrom('contacts')
-          .select('contacts.id')
-          .where('contacts.account_id', '=', accountId)
-          .where(personSearchCondition(q)),
-      ),
-    );
+    conditions.push(eb('providers.contact_id', 'in', personSearchIds(accountId, q)));
   }
   return eb.and(conditions);
 }
