@@ -391,6 +391,61 @@ describe('the calendar', () => {
     expect(ofProvider.payload.map((event: { id: number }) => event.id)).toEqual([startsAtTo.id]);
   });
 
+  it('answers the same page as the screen draws it on GET /events/calendar: client name, staffing, no assignments', async () => {
+    const owner = await client();
+    const dj = await serviceType('DJ');
+    const book = (title: string, starts_at: string, ends_at: string) =>
+      bookEvent({
+        title,
+        client_id: owner.id,
+        starts_at,
+        ends_at,
+        service_type: dj.id,
+        value_cents: 150_000,
+        staffing: [{ service: dj.id, quantity: 2 }],
+      });
+    const first = await book('Aniversário', '2032-03-06T19:00:00-03:00', '2032-03-06T23:00:00-03:00');
+    const second = await book('Casamento', '2032-03-13T19:00:00-03:00', '2032-03-14T01:00:00-03:00');
+    await book('Fora do mês', '2032-04-03T19:00:00-03:00', '2032-04-03T23:00:00-03:00');
+    const worker = await provider([dj.id]);
+    expect((await assign(second.id, worker.id, dj.id)).statusCode).toBe(201);
+    await api('PATCH', `/events/${second.id}`, { status: 'confirmed' });
+    const range = `from=${encodeURIComponent('2032-03-01T00:00:00-03:00')}&to=${encodeURIComponent('2032-04-01T00:00:00-03:00')}`;
+
+    const calendar = await api('GET', `/events/calendar?${range}&client_id=${owner.id}`);
+    expect(calendar.statusCode).toBe(200);
+    const full = (await api('GET', `/events?${range}&client_id=${owner.id}`)).json();
+    expect(calendar.json().meta).toEqual(full.meta);
+    expect(calendar.json().meta.count).toBe(2);
+    const [drawnFirst, drawnSecond] = calendar.json().payload;
+    expect(drawnFirst).toEqual({
+      id: first.id,
+      title: 'Aniversário',
+      client_id: owner.id,
+      client: { id: owner.id, name: owner.name },
+      service_type: { id: dj.id, name: dj.name },
+      starts_at: '2032-03-06T22:00:00.000Z',
+      ends_at: '2032-03-07T02:00:00.000Z',
+      status: 'scheduled',
+      value_cents: 150_000,
+      staffing: [{ service: dj.name, service_type_id: dj.id, quantity: 2, filled: 0 }],
+      updated_at: expect.any(String),
+    });
+    expect(drawnSecond).toMatchObject({ id: second.id, status: 'confirmed', staffing: [{ quantity: 2, filled: 1 }] });
+    expect(drawnSecond).not.toHaveProperty('assignments');
+
+    const paged = (await api('GET', `/events/calendar?${range}&client_id=${owner.id}&per_page=1&page=2`)).json();
+    expect(paged.payload.map((event: { id: number }) => event.id)).toEqual([second.id]);
+    const ofProvider = (await api('GET', `/events/calendar?provider_id=${worker.id}`)).json();
+    expect(ofProvider.payload.map((event: { id: number }) => event.id)).toEqual([second.id]);
+    const backwards = await api(
+      'GET',
+      `/events/calendar?from=${encodeURIComponent('2032-03-02T00:00:00Z')}&to=${encodeURIComponent('2032-03-01T00:00:00Z')}`,
+    );
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().details).toEqual([expect.objectContaining({ field: 'to' })]);
+  });
+
   it('refuses a range that ends before it starts, and a time without offset', async () => {
     const backwards = await api(
       'GET',

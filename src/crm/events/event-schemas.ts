@@ -145,7 +145,28 @@ export const EventSchema = z
   .meta({ id: 'Event' });
 export type EventView = z.infer<typeof EventSchema>;
 
-export const EventListSchema = z.object({
-  meta: z.object({ count: z.number(), current_page: z.number() }),
-  payload: z.array(EventSchema),
-});
+const ListMetaSchema = z.object({ count: z.number(), current_page: z.number() });
+
+export const EventListSchema = z.object({ meta: ListMetaSchema, payload: z.array(EventSchema) });
+
+/**
+ * An event as the calendar and the events list draw it (Odoo's calendar also reads only the fields it
+ * shows): a month holds hundreds of events, and their assignments, location and notes are a page away.
+ */
+export const EventSummarySchema = EventSchema.pick({
+  id: true,
+  title: true,
+  client_id: true,
+  service_type: true,
+  starts_at: true,
+  ends_at: true,
+  status: true,
+  value_cents: true,
+  staffing: true,
+  updated_at: true,
+})
+  .extend({ client: z.object({ id: z.number(), name: z.string() }) })
+  .meta({ id: 'EventSummary' });
+export type EventSummary = z.infer<typeof EventSummarySchema>;
+
+export const EventSummaryListSchema = z.object({ meta: ListMetaSchema, payload: z.array(EventSummarySchema) });

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { EventView } from './event-schemas.js';
-import { assignmentsOf, type EventRow, staffingOf } from './events.repo.js';
+import type { EventSummary, EventView } from './event-schemas.js';
+import { assignmentsOf, type EventRow, type EventSummaryRow, staffingOf } from './events.repo.js';
 
 type Executor = Kysely<Database>;
 
@@ -17,6 +17,46 @@ function byEvent<T extends { event_id: number }>(rows: readonly T[]): Map<number
     else groups.set(row.event_id, [row]);
   }
   return groups;
+}
+
+type StaffingLine = Awaited<ReturnType<typeof staffingOf>>[number];
+
+const staffingView = (line: StaffingLine) => ({
+  service: line.service,
+  service_type_id: line.service_type_id,
+  quantity: line.quantity,
+  filled: Number(line.filled ?? 0),
+});
+
+/** Events as the calendar draws them: the page's rows (client and service type joined) and their staffing. */
+export async function loadEventSummaries(
+  db: Executor,
+  accountId: number,
+  rows: readonly EventSummaryRow[],
+): Promise<EventSummary[]> {
+  const staffing = byEvent(
+    await staffingOf(
+      db,
+      accountId,
+      rows.map((row) => row.id),
+    ),
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    title: row.title,
+    client_id: row.client_id,
+    client: { id: row.client_id, name: row.client_name },
+    service_type:
+      row.service_type_id === null || row.service_type_name === null
+        ? null
+        : { id: row.service_type_id, name: row.service_type_name },
+    starts_at: iso(row.starts_at),
+    ends_at: iso(row.ends_at),
+    status: row.status,
+    value_cents: row.value_cents === null ? null : Number(row.value_cents),
+    staffing: (staffing.get(row.id) ?? []).map(staffingView),
+    updated_at: iso(row.updated_at),
+  }));
 }
 
 /** Events as the API shows them: client summary, service type, conversation link, staffing and assignments. */
@@ -85,12 +125,7 @@ export async function loadEventViews(db: Executor, accountId: number, rows: read
       conversation: conversation
         ? { id: conversation.display_id, inbox_id: conversation.inbox_id, contact_id: conversation.contact_id }
         : null,
-      staffing: (staffingById.get(row.id) ?? []).map((line) => ({
-        service: line.service,
-        service_type_id: line.service_type_id,
-        quantity: line.quantity,
-        filled: Number(line.filled ?? 0),
-      })),
+      staffing: (staffingById.get(row.id) ?? []).map(staffingView),
       assignments: (assignmentsById.get(row.id) ?? []).map((assignment) => ({
         id: assignment.id,
         event_id: assignment.event_id,

@@ -169,14 +169,47 @@ export function calendarPageQuery(db: Executor, filter: CalendarFilter) {
 
 export const calendarPage = (db: Executor, filter: CalendarFilter) => calendarPageQuery(db, filter).execute();
 
+async function countCalendar(db: Executor, filter: CalendarFilter): Promise<number> {
+  const total = await calendarQuery(db, filter)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(total.count);
+}
+
 export async function listCalendar(db: Executor, filter: CalendarFilter) {
-  const [rows, total] = await Promise.all([
-    calendarPage(db, filter),
-    calendarQuery(db, filter)
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { rows, count: Number(total.count) };
+  const [rows, count] = await Promise.all([calendarPage(db, filter), countCalendar(db, filter)]);
+  return { rows, count };
+}
+
+/** A page of the calendar as it is drawn: the client's name and the service type joined in. */
+export function calendarSummaryPageQuery(db: Executor, filter: CalendarFilter) {
+  return calendarQuery(db, filter)
+    .innerJoin('clients', 'clients.id', 'events.client_id')
+    .innerJoin('contacts', 'contacts.id', 'clients.contact_id')
+    .leftJoin('service_types', 'service_types.id', 'events.service_type_id')
+    .select([
+      'events.id',
+      'events.title',
+      'events.client_id',
+      'contacts.name as client_name',
+      'events.service_type_id',
+      'service_types.name as service_type_name',
+      'events.starts_at',
+      'events.ends_at',
+      'events.status',
+      'events.value_cents',
+      'events.updated_at',
+    ])
+    .orderBy('events.starts_at')
+    .orderBy('events.id')
+    .limit(filter.limit)
+    .offset(filter.offset);
+}
+export type EventSummaryRow = Awaited<ReturnType<ReturnType<typeof calendarSummaryPageQuery>['execute']>>[number];
+
+export async function listCalendarSummaries(db: Executor, filter: CalendarFilter) {
+  const [rows, count] = await Promise.all([calendarSummaryPageQuery(db, filter).execute(), countCalendar(db, filter)]);
+  return { rows, count };
 }
 
 /** Staffing of these events with service names and how many holding assignments fill each line. */

@@ -11,6 +11,7 @@ import {
   EventListQuerySchema,
   EventListSchema,
   EventSchema,
+  EventSummaryListSchema,
   UpdateEventSchema,
 } from './event-schemas.js';
 import type { EventsService } from './events.service.js';
@@ -46,6 +47,22 @@ export async function eventsRoutes(
       },
     },
     async (request) => deps.events.list(accountOf(request).id, request.query),
+  );
+
+  api.get(
+    '/calendar',
+    {
+      schema: {
+        tags,
+        summary: 'Calendário como a tela o desenha: o resumo de cada evento',
+        description:
+          'Os mesmos filtros e a mesma página de GET /events, com o que o calendário e a lista mostram: título, cliente (id e nome), tipo de serviço, horários, status, valor e vagas (pedidas e preenchidas). Escalas, local, observações e conversa ficam em GET /events/:id.',
+        params: AccountParamsSchema,
+        querystring: EventListQuerySchema,
+        response: { 200: EventSummaryListSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => deps.events.summaries(accountOf(request).id, request.query),
   );
 
   api.get(

@@ -13,8 +13,36 @@ import {
 } from './event-references.js';
 import type { CreateEventInput, EventListQuery, EventView, UpdateEventInput } from './event-schemas.js';
 import { updateEventInTransaction } from './event-update.js';
-import { loadEventViews } from './event-view.js';
-import { deleteEvent, eventHasHistory, findEvent, insertEvent, listCalendar, replaceStaffing } from './events.repo.js';
+import { loadEventSummaries, loadEventViews } from './event-view.js';
+import {
+  type CalendarFilter,
+  deleteEvent,
+  eventHasHistory,
+  findEvent,
+  insertEvent,
+  listCalendar,
+  listCalendarSummaries,
+  replaceStaffing,
+} from './events.repo.js';
+
+/** The calendar's filter from the list query; a range that ends before it starts is refused. */
+function calendarFilterOf(accountId: number, query: EventListQuery): CalendarFilter {
+  if (query.from && query.to && query.to.getTime() <= query.from.getTime()) {
+    throw new AppError('validation_failed', 'to deve ser depois de from.', [
+      { field: 'to', message: 'deve ser depois de from' },
+    ]);
+  }
+  return {
+    accountId,
+    from: query.from,
+    to: query.to,
+    status: query.status,
+    clientId: query.client_id,
+    providerId: query.provider_id,
+    limit: query.per_page,
+    offset: (query.page - 1) * query.per_page,
+  };
+}
 
 /** Events booked for clients: the calendar, booking, editing, rescheduling, status and deletion. */
 export function createEventsService(deps: EventsDeps) {
@@ -31,22 +59,14 @@ export function createEventsService(deps: EventsDeps) {
     get,
 
     async list(accountId: number, query: EventListQuery) {
-      if (query.from && query.to && query.to.getTime() <= query.from.getTime()) {
-        throw new AppError('validation_failed', 'to deve ser depois de from.', [
-          { field: 'to', message: 'deve ser depois de from' },
-        ]);
-      }
-      const { rows, count } = await listCalendar(db, {
-        accountId,
-        from: query.from,
-        to: query.to,
-        status: query.status,
-        clientId: query.client_id,
-        providerId: query.provider_id,
-        limit: query.per_page,
-        offset: (query.page - 1) * query.per_page,
-      });
+      const { rows, count } = await listCalendar(db, calendarFilterOf(accountId, query));
       return { meta: { count, current_page: query.page }, payload: await loadEventViews(db, accountId, rows) };
+    },
+
+    /** The same page as `list`, as the calendar draws it (EventSummary). */
+    async summaries(accountId: number, query: EventListQuery) {
+      const { rows, count } = await listCalendarSummaries(db, calendarFilterOf(accountId, query));
+      return { meta: { count, current_page: query.page }, payload: await loadEventSummaries(db, accountId, rows) };
     },
 
     /** `scope`: the inboxes the caller sees (a conversation_id elsewhere answers 404). */

@@ -2,7 +2,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { isCrmPath, resolveCrmPath } from './CrmPage';
 import { formatDocument } from './clients/ClientsPage';
-import type { CrmEvent, Deal, Stage } from './crm.api';
+import type { CrmEventSummary, Deal, Stage } from './crm.api';
 import { queryString } from './crm.api';
 import { MonthGrid, WeekColumns } from './events/CalendarView';
 import { monthGrid } from './events/calendar';
@@ -11,8 +11,8 @@ import { calendarStateOf } from './events/EventsPage';
 import { DealCard } from './pipeline/DealCard';
 import { providerQuery } from './providers/ProvidersPage';
 
-const event = (id: number, starts_at: string, ends_at: string, status: CrmEvent['status'] = 'scheduled') =>
-  ({ id, title: `Festa ${id}`, starts_at, ends_at, status }) as CrmEvent;
+const event = (id: number, starts_at: string, ends_at: string, status: CrmEventSummary['status'] = 'scheduled') =>
+  ({ id, title: `Festa ${id}`, starts_at, ends_at, status }) as CrmEventSummary;
 
 describe('CRM routes', () => {
   it('sends each CRM path to its screen and leaves the others alone', () => {

@@ -146,6 +146,12 @@ export interface CrmEvent {
   assignments: Assignment[];
 }
 
+/** An event as the calendar draws it (GET /events/calendar): no assignments, location or notes. */
+export type CrmEventSummary = Pick<
+  CrmEvent,
+  'id' | 'title' | 'client_id' | 'service_type' | 'starts_at' | 'ends_at' | 'status' | 'value_cents' | 'staffing'
+> & { client: { id: number; name: string } };
+
 export interface EventInput {
   title: string;
   client_id: number;
@@ -326,6 +332,8 @@ export function crmApi(accountId: number) {
     },
     events: {
       list: (filters: EventFilters) => get<Page<CrmEvent>>(`/events${queryString({ ...filters })}`),
+      /** The calendar's page: the same filters, each event as the screen draws it. */
+      calendar: (filters: EventFilters) => get<Page<CrmEventSummary>>(`/events/calendar${queryString({ ...filters })}`),
       get: (id: number) => get<CrmEvent>(`/events/${id}`),
       /** Administrators only; an event with history (any assignment) answers 409: cancel it instead. */
       remove: (id: number) => send<{ success: boolean }>('DELETE', `/events/${id}`),

@@ -1,7 +1,7 @@
 import { formatTime } from '../../../shared/format';
 import { useI18n, useModuleMessages } from '../../../shared/i18n';
 import { Link } from '../../../shared/router';
-import type { CrmEvent } from '../crm.api';
+import type { CrmEventSummary } from '../crm.api';
 import { crmMessages } from '../crm.messages';
 import { type DayKey, eventsByDay, sameMonth, today, weekOf } from './calendar';
 
@@ -16,7 +16,7 @@ export function weekdayNames(locale: string, width: 'short' | 'long' = 'short'):
 
 const dayNumber = (day: DayKey) => Number(day.slice(8, 10));
 
-function EventChip({ event }: { event: CrmEvent }) {
+function EventChip({ event }: { event: CrmEventSummary }) {
   const t = useModuleMessages(crmMessages);
   const starts = formatTime(new Date(event.starts_at));
   return (
@@ -31,7 +31,7 @@ function EventChip({ event }: { event: CrmEvent }) {
 }
 
 /** A month as weeks of days, each day with its events (colour by status, click opens the event). */
-export function MonthGrid({ weeks, anchor, events }: { weeks: DayKey[][]; anchor: DayKey; events: CrmEvent[] }) {
+export function MonthGrid({ weeks, anchor, events }: { weeks: DayKey[][]; anchor: DayKey; events: CrmEventSummary[] }) {
   const { locale } = useI18n();
   const t = useModuleMessages(crmMessages);
   const byDay = eventsByDay(events, weeks.flat());
@@ -84,7 +84,7 @@ export function MonthGrid({ weeks, anchor, events }: { weeks: DayKey[][]; anchor
 }
 
 /** Seven columns, Sunday to Saturday, with each day's events in time order. */
-export function WeekColumns({ anchor, events }: { anchor: DayKey; events: CrmEvent[] }) {
+export function WeekColumns({ anchor, events }: { anchor: DayKey; events: CrmEventSummary[] }) {
   const { locale } = useI18n();
   const t = useModuleMessages(crmMessages);
   const days = weekOf(anchor);

@@ -4,7 +4,7 @@ import { useI18n, useModuleMessages } from '../../../shared/i18n';
 import { Link, navigate, useLocation } from '../../../shared/router';
 import { LoadState } from '../../settings/ui/LoadState';
 import { useLoad } from '../../settings/ui/use-load';
-import type { CrmApi, CrmEvent, EventStatus } from '../crm.api';
+import type { CrmApi, CrmEventSummary, EventStatus } from '../crm.api';
 import { crmMessages } from '../crm.messages';
 import { Dialog } from '../ui/Dialog';
 import { MonthGrid, WeekColumns } from './CalendarView';
@@ -39,7 +39,7 @@ export function EventsPage({ api }: { api: CrmApi }) {
   const { mode, anchor } = calendarStateOf(search);
   const [creating, setCreating] = useState(false);
   const days = useMemo(() => (mode === 'semana' ? weekOf(anchor) : monthGrid(anchor).flat()), [mode, anchor]);
-  const load = useCallback(() => api.events.list({ ...rangeOf(days), per_page: 500 }), [api, days]);
+  const load = useCallback(() => api.events.calendar({ ...rangeOf(days), per_page: 500 }), [api, days]);
   const events = useLoad(load, t('genericError'));
 
   const go = (next: { mode?: CalendarMode; anchor?: DayKey }) =>
@@ -139,7 +139,7 @@ export function EventsPage({ api }: { api: CrmApi }) {
 }
 
 /** The month's events as a list: when, what, client, staffing and value. */
-function EventList({ events, month }: { events: CrmEvent[]; month: DayKey }) {
+function EventList({ events, month }: { events: CrmEventSummary[]; month: DayKey }) {
   const t = useModuleMessages(crmMessages);
   const from = new Date(rangeOf([addMonths(month, 0)]).from);
   const to = new Date(rangeOf([addMonths(month, 1)]).from);
