@@ -1,6 +1,12 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, FileType, Message, MessageStatus, MessageType } from '../db/schema.js';
 
+/**
+ * Meta retries a webhook for up to 7 days, so a message may still arrive that long after its status; a
+ * status kept longer is for a message this inbox will never see (sent by another app on the same number).
+ */
+export const PENDING_STATUS_RETENTION_DAYS = 7;
+
 type Executor = Kysely<Database>;
 
 /** Statuses only move forward; `failed` can replace queued, sent or delivered, and nothing replaces it. */
@@ -267,10 +273,16 @@ export const messagesRepo = {
       .executeTakeFirstOrThrow();
   },
 
+  /** Keeps a status for a message not known yet, and drops the inbox's ones past PENDING_STATUS_RETENTION_DAYS. */
   async addPendingStatus(
     db: Executor,
     values: { inboxId: number; sourceId: string; change: StatusChange; payload: Record<string, unknown> },
   ) {
+    await db
+      .deleteFrom('pending_statuses')
+      .where('inbox_id', '=', values.inboxId)
+      .where('created_at', '<', sql<Date>`now() - make_interval(days => ${PENDING_STATUS_RETENTION_DAYS})`)
+      .execute();
     await db
       .insertInto('pending_statuses')
       .values({

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/accounts/password.js';
 import type { BusinessEvent } from '../../src/automation/business-events.js';
 import { twilioSignature } from '../../src/channels/sms/drivers/twilio-signature.js';
+import { SMS_PENDING_RETENTION_DAYS } from '../../src/channels/sms/sms-pending-statuses.repo.js';
 import type { Notification } from '../../src/db/schema.js';
 import { inTransaction } from '../../src/db/transaction.js';
 import { sleep } from '../../src/shared/clock.js';
@@ -436,6 +437,25 @@ describe("Twilio's status callbacks", () => {
     expect(response.statusCode).toBe(200);
     const pending = await t.db.selectFrom('sms_pending_statuses').selectAll().where('provider_id', '=', sid).execute();
     expect(pending).toMatchObject([{ account_id: 1, provider: 'twilio', status: 'delivered' }]);
+  });
+
+  it('drops a kept status that waited for its id longer than the retention, when another is kept', async () => {
+    await chooseTwilio();
+    const stale = `SM${'e'.repeat(32)}`;
+    await twilioCallback({ MessageSid: stale, MessageStatus: 'delivered' });
+    await t.db
+      .updateTable('sms_pending_statuses')
+      .set({ received_at: new Date(Date.now() - (SMS_PENDING_RETENTION_DAYS * 24 + 1) * 3_600_000) })
+      .where('provider_id', '=', stale)
+      .execute();
+    const fresh = `SM${'d'.repeat(32)}`;
+    await twilioCallback({ MessageSid: fresh, MessageStatus: 'sent' });
+    const kept = await t.db
+      .selectFrom('sms_pending_statuses')
+      .select('provider_id')
+      .where('provider_id', 'in', [stale, fresh])
+      .execute();
+    expect(kept).toEqual([{ provider_id: fresh }]);
   });
 
   /** A queued SMS notification whose send is under way: the gateway took it, its id is not stored yet. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messagesRepo } from '../../src/inbox/messages.repo.js';
+import { messagesRepo, PENDING_STATUS_RETENTION_DAYS } from '../../src/inbox/messages.repo.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import {
   createWhatsAppInbox,
@@ -336,6 +336,26 @@ describe('statuses', () => {
     await waitForWebhooks(t);
     const pending = await t.db.selectFrom('pending_statuses').selectAll().where('source_id', '=', wamid).execute();
     expect(pending.map((row) => row.status)).toEqual(['delivered']);
+  });
+
+  it('kept past the retention are dropped when another is kept', async () => {
+    const stale = uniqueWamid();
+    await postWebhook(t, statusPayload(stale, 'delivered'), inbox.appSecret);
+    await waitForWebhooks(t);
+    await t.db
+      .updateTable('pending_statuses')
+      .set({ created_at: new Date(Date.now() - (PENDING_STATUS_RETENTION_DAYS * 24 + 1) * 3_600_000) })
+      .where('source_id', '=', stale)
+      .execute();
+    const fresh = uniqueWamid();
+    await postWebhook(t, statusPayload(fresh, 'read'), inbox.appSecret);
+    await waitForWebhooks(t);
+    const kept = await t.db
+      .selectFrom('pending_statuses')
+      .select('source_id')
+      .where('source_id', 'in', [stale, fresh])
+      .execute();
+    expect(kept).toEqual([{ source_id: fresh }]);
   });
 });
 

@@ -102,6 +102,7 @@ export function createSmsStatusService(deps: {
           ? { status: 'delivered', delivered_at: deps.clock.now(), updated_at: sql`now()` }
           : { status: 'sent', updated_at: sql`now()` },
       )
+      .where('account_id', '=', notification.account_id)
       .where('id', '=', notification.id)
       .where('status', 'in', update.status === 'delivered' ? ['queued', 'sent'] : ['queued'])
       .returning(['id', 'account_id', 'status'])
