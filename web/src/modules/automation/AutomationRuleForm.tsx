@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useModuleMessages } from '../../shared/i18n';
 import { saveProblems } from '../notify/ui/field-errors';
-import { Field, FormAlert } from '../settings/ui/Field';
+import { Field, FormFooter } from '../settings/ui/Field';
 import { ActionsEditor } from './ActionsEditor';
 import type { AutomationApi, AutomationRule, AutomationRuleInput, RuleOptions } from './automation.api';
 import { automationMessages } from './automation.messages';
@@ -114,15 +114,7 @@ export function AutomationRuleForm({
         />
         <span>{t('active')}</span>
       </label>
-      <FormAlert message={alert} />
-      <div className="settings-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-          {t('cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? t('saving') : t('save')}
-        </button>
-      </div>
+      <FormFooter alert={alert} saving={saving} onCancel={onCancel} submitLabel={t('save')} />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
 import { formProblems } from '../../settings/ui/errors';
-import { Field, FormAlert } from '../../settings/ui/Field';
+import { Field, FormFooter } from '../../settings/ui/Field';
 import type { Activity, ActivityKind, AgentRef, CrmApi } from '../crm.api';
 import { crmMessages } from '../crm.messages';
 import { today, toZonedIso } from '../events/calendar';
@@ -120,15 +120,7 @@ export function ActivityForm({
       <Field label={t('client.notes')} error={errors.notes}>
         {(props) => <textarea {...props} value={notes} onChange={(change) => setNotes(change.target.value)} />}
       </Field>
-      <FormAlert message={alert} />
-      <div className="settings-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-          {t('cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? t('saving') : t('activity.create')}
-        </button>
-      </div>
+      <FormFooter alert={alert} saving={saving} onCancel={onCancel} submitLabel={t('activity.create')} />
     </form>
   );
 }

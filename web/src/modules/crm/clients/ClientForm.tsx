@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
 import { formProblems } from '../../settings/ui/errors';
-import { Field, FormAlert } from '../../settings/ui/Field';
+import { Field, FormFooter } from '../../settings/ui/Field';
 import type { Address, Client, ClientInput, CrmApi } from '../crm.api';
 import { crmMessages } from '../crm.messages';
 
@@ -135,15 +135,7 @@ export function ClientForm({
           />
         )}
       </Field>
-      <FormAlert message={alert} />
-      <div className="settings-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-          {t('cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? t('saving') : t('save')}
-        </button>
-      </div>
+      <FormFooter alert={alert} saving={saving} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
 import { formProblems } from '../../settings/ui/errors';
-import { Field, FormAlert } from '../../settings/ui/Field';
+import { Field, FormFooter } from '../../settings/ui/Field';
 import { ClientPicker } from '../clients/ClientPicker';
 import type { Client, CrmApi, CrmEvent, EventInput, ServiceType } from '../crm.api';
 import { crmMessages } from '../crm.messages';
@@ -158,15 +158,12 @@ export function EventForm({
       <Field label={t('event.notes')} error={errors.notes}>
         {(props) => <textarea {...props} value={notes} onChange={(change) => setNotes(change.target.value)} />}
       </Field>
-      <FormAlert message={alert} />
-      <div className="settings-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-          {t('cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? t('saving') : event ? t('save') : t('event.create')}
-        </button>
-      </div>
+      <FormFooter
+        alert={alert}
+        saving={saving}
+        onCancel={onCancel}
+        submitLabel={event ? t('save') : t('event.create')}
+      />
     </form>
   );
 }

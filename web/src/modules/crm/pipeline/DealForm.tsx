@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
 import { formProblems } from '../../settings/ui/errors';
-import { Field, FormAlert } from '../../settings/ui/Field';
+import { Field, FormFooter } from '../../settings/ui/Field';
 import { ClientPicker } from '../clients/ClientPicker';
 import type { Client, CrmApi, Deal, Stage } from '../crm.api';
 import { crmMessages } from '../crm.messages';
@@ -117,15 +117,7 @@ export function DealForm({
           )}
         </Field>
       </div>
-      <FormAlert message={alert} />
-      <div className="settings-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-          {t('cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? t('saving') : t('deal.create')}
-        </button>
-      </div>
+      <FormFooter alert={alert} saving={saving} onCancel={onCancel} submitLabel={t('deal.create')} />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
 import { toZonedIso } from '../../crm/events/calendar';
-import { Field, FormAlert } from '../../settings/ui/Field';
+import { Field, FormFooter } from '../../settings/ui/Field';
 import type { Broadcast, NotificationTemplate, NotifyApi } from '../notify.api';
 import { notifyMessages } from '../notify.messages';
 import { type FieldErrors, saveProblems } from '../ui/field-errors';
@@ -114,15 +114,7 @@ export function BroadcastForm({
           </Field>
         )}
       </fieldset>
-      <FormAlert message={alert} />
-      <div className="settings-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-          {common('cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? common('saving') : t('create')}
-        </button>
-      </div>
+      <FormFooter alert={alert} saving={saving} onCancel={onCancel} submitLabel={t('create')} />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import { useModuleMessages } from '../../../shared/i18n';
-import { FormAlert } from '../../settings/ui/Field';
+import { FormFooter } from '../../settings/ui/Field';
 import type { NotificationTemplate, NotifyApi, VariableCatalog } from '../notify.api';
 import { notifyMessages } from '../notify.messages';
 import { type FieldErrors, saveProblems } from '../ui/field-errors';
@@ -104,15 +104,12 @@ export function TemplateEditor({
           onChange={setValues}
           onFocusTarget={setTarget}
         />
-        <FormAlert message={alert} />
-        <div className="settings-actions">
-          <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-            {common('cancel')}
-          </button>
-          <button type="submit" className="primary" disabled={saving}>
-            {saving ? common('saving') : template ? common('save') : t('create')}
-          </button>
-        </div>
+        <FormFooter
+          alert={alert}
+          saving={saving}
+          onCancel={onCancel}
+          submitLabel={template ? common('save') : t('create')}
+        />
       </form>
       <aside className="notify-side">
         <div className="settings-field">

@@ -5,7 +5,7 @@ import { settingsMessages } from '../settings.messages';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { CopyField } from '../ui/CopyField';
 import { errorMessage, formProblems } from '../ui/errors';
-import { Field, FormAlert } from '../ui/Field';
+import { Field, FormAlert, FormFooter } from '../ui/Field';
 import { LoadState } from '../ui/LoadState';
 import { useLoad } from '../ui/use-load';
 import { agentsMessages } from './agents.messages';
@@ -93,15 +93,7 @@ function InviteForm({
           </select>
         )}
       </Field>
-      <FormAlert message={alert} />
-      <div className="settings-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
-          {common('cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saving}>
-          {saving ? common('saving') : t('sendInvite')}
-        </button>
-      </div>
+      <FormFooter alert={alert} saving={saving} onCancel={onCancel} submitLabel={t('sendInvite')} />
     </form>
   );
 }

@@ -61,11 +61,14 @@ export function FormFooter({
   notice,
   saving,
   onCancel,
+  submitLabel,
 }: {
   alert: string | null | undefined;
   notice?: string | null;
   saving: boolean;
   onCancel?: () => void;
+  /** What the submit button says when it is not "Salvar" ("Criar negócio", "Enviar convite"…). */
+  submitLabel?: string;
 }) {
   const common = useModuleMessages(settingsMessages);
   return (
@@ -83,7 +86,7 @@ export function FormFooter({
           </button>
         )}
         <button type="submit" className="primary" disabled={saving}>
-          {saving ? common('saving') : common('save')}
+          {saving ? common('saving') : (submitLabel ?? common('save'))}
         </button>
       </div>
     </>
