@@ -14,6 +14,7 @@
  *   npm run bench:ingest                  both sections (about 2 minutes)
  *   npm run bench:ingest -- postgres      one of: postgres, embedded
  *   npm run bench:ingest -- --requests=5000
+ *   npm run bench:ingest -- --senders=200     fewer people writing, so fewer first messages
  *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:ingest   profiles the server
  */
 import { rmSync } from 'node:fs';
@@ -55,7 +56,8 @@ const MEASURE_SECONDS = 10;
 // --requests=N overrides both (a quick look while optimising).
 const requestsOverride = Number(process.argv.find((arg) => arg.startsWith('--requests='))?.split('=')[1]) || undefined;
 const REQUESTS = { postgres: requestsOverride ?? 20_000, embedded: requestsOverride ?? 10_000 };
-const SENDERS = 2_000;
+// --senders=N: how many people write (2,000 by default); fewer means fewer first messages (a diagnosis aid).
+const SENDERS = Number(process.argv.find((arg) => arg.startsWith('--senders='))?.split('=')[1]) || 2_000;
 const PROCESS_TIMEOUT_MS = 60_000;
 const POLL_MS = 50;
 const QUIET_MS = 1_000;

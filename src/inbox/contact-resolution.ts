@@ -76,6 +76,121 @@ export async function knownWhatsAppSenders(
   );
 }
 
+export interface ResolvedSender {
+  contact: Contact;
+  contactInboxId: number;
+  /** The contact was created here (announce it). */
+  created: boolean;
+}
+
+/**
+ * resolveWhatsAppContact for a batch's senders new to this inbox, together, while the batch holds their
+ * locks: the contacts the account already has are found by BSUID or phone key (Brazil's two forms share
+ * it) in one query, the others created in one INSERT (one contact per person, whatever form each message
+ * came in), and each wa_id gets its contact inbox in one more. Senders whose contact WhatsApp would change
+ * (a BSUID or a profile name to fill in), or who lost a race with another writer, are left out: the
+ * one-by-one path resolves them as usual.
+ */
+export async function resolveNewWhatsAppSenders(
+  db: Kysely<Database>,
+  inbox: Pick<Inbox, 'id' | 'account_id'>,
+  identities: WhatsAppIdentity[],
+): Promise<Map<string, ResolvedSender>> {
+  const accountId = inbox.account_id;
+  const bySource = new Map<string, { identity: WhatsAppIdentity; phone: ReturnType<typeof normalizePhone> }>();
+  for (const identity of identities) {
+    const sourceId = identity.waId ?? identity.userId;
+    if (sourceId && !bySource.has(sourceId)) {
+      bySource.set(sourceId, { identity, phone: identity.waId ? normalizePhone(identity.waId) : null });
+    }
+  }
+  if (bySource.size === 0) return new Map();
+  const senders = [...bySource.values()];
+  const bsuids = [...new Set(senders.flatMap(({ identity }) => identity.userId ?? []))];
+  const phoneKeys = [...new Set(senders.flatMap(({ phone }) => phone?.key ?? []))];
+  const existing = await db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where((eb) =>
+      eb.or([
+        ...(bsuids.length > 0 ? [eb('bsuid', 'in', bsuids)] : []),
+        ...(phoneKeys.length > 0 ? [eb('phone_key', 'in', phoneKeys)] : []),
+      ]),
+    )
+    .execute();
+  const byBsuid = new Map(existing.flatMap((contact) => (contact.bsuid ? [[contact.bsuid, contact] as const] : [])));
+  const byPhoneKey = new Map(
+    existing.flatMap((contact) => (contact.phone_key ? [[contact.phone_key, contact] as const] : [])),
+  );
+  const found = (identity: WhatsAppIdentity, phone: ReturnType<typeof normalizePhone>) =>
+    (identity.userId ? byBsuid.get(identity.userId) : undefined) ?? (phone ? byPhoneKey.get(phone.key) : undefined);
+
+  // One new contact per person: both forms of a number (or a wa_id and its BSUID) in one batch share it.
+  const personKey = (identity: WhatsAppIdentity) => senderLockKey(accountId, identity) ?? '';
+  const toCreate = new Map<string, { identity: WhatsAppIdentity; phone: ReturnType<typeof normalizePhone> }>();
+  for (const sender of senders) {
+    if (!found(sender.identity, sender.phone) && !toCreate.has(personKey(sender.identity))) {
+      toCreate.set(personKey(sender.identity), sender);
+    }
+  }
+  const created =
+    toCreate.size === 0
+      ? []
+      : await db
+          .insertInto('contacts')
+          .values(
+            [...toCreate.values()].map(({ identity, phone }) => ({
+              account_id: accountId,
+              name: identity.profileName ?? phone?.e164 ?? identity.waId ?? identity.userId ?? '',
+              name_source: 'profile' as const,
+              phone_number: phone?.e164 ?? null,
+              phone_key: phone?.key ?? null,
+              bsuid: identity.userId,
+              parent_bsuid: identity.parentUserId,
+              custom_attributes: '{}',
+              additional_attributes: '{}',
+            })),
+          )
+          .onConflict((conflict) => conflict.doNothing())
+          .returningAll()
+          .execute();
+  const createdIds = new Set(created.map((contact) => contact.id));
+  for (const contact of created) {
+    if (contact.bsuid) byBsuid.set(contact.bsuid, contact);
+    if (contact.phone_key) byPhoneKey.set(contact.phone_key, contact);
+  }
+
+  const linked = [...bySource].flatMap(([sourceId, { identity, phone }]) => {
+    const contact = found(identity, phone);
+    // Lost a race (contact not created), or WhatsApp tells something new about it: one by one.
+    if (!contact || Object.keys(changesFrom(contact, identity)).length > 0) return [];
+    return [{ sourceId, contact }];
+  });
+  if (linked.length === 0) return new Map();
+  const contactInboxes = await db
+    .insertInto('contact_inboxes')
+    .values(
+      linked.map(({ sourceId, contact }) => ({
+        account_id: accountId,
+        contact_id: contact.id,
+        inbox_id: inbox.id,
+        source_id: sourceId,
+      })),
+    )
+    .onConflict((conflict) => conflict.columns(['inbox_id', 'source_id']).doNothing())
+    .returning(['id', 'source_id', 'contact_id'])
+    .execute();
+  const contactInboxBySource = new Map(contactInboxes.map((row) => [row.source_id, row]));
+  return new Map(
+    linked.flatMap(({ sourceId, contact }) => {
+      const contactInbox = contactInboxBySource.get(sourceId);
+      if (!contactInbox || contactInbox.contact_id !== contact.id) return [];
+      return [[sourceId, { contact, contactInboxId: contactInbox.id, created: createdIds.has(contact.id) }] as const];
+    }),
+  );
+}
+
 /**
  * Finds (or creates) the one contact a WhatsApp sender is, in this inbox's account:
  * by the exact wa_id already seen in this inbox, by BSUID, then by phone — where Brazil's two forms of

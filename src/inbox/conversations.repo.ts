@@ -116,6 +116,41 @@ export const conversationsRepo = {
   },
 
   /**
+   * openForIncoming for several contacts of one account at once: display ids reserved in one step, in the
+   * order given, and the conversations inserted in the same statement. A contact that has an active
+   * conversation by now gets none (absent from the result); the caller must then not assume it opened.
+   * Contacts' last activity is left to recordIncomingMany, which the caller runs next.
+   */
+  async openManyForIncoming(
+    db: Executor,
+    accountId: number,
+    rows: ReadonlyArray<{ inboxId: number; contactId: number; contactInboxId: number; at: Date }>,
+  ): Promise<Conversation[]> {
+    if (rows.length === 0) return [];
+    const values = sql.join(
+      rows.map(
+        (row, index) =>
+          sql`(${index + 1}::int, ${row.inboxId}::bigint, ${row.contactId}::bigint, ${row.contactInboxId}::bigint, ${row.at}::timestamptz)`,
+      ),
+    );
+    const result = await sql<Conversation>`
+      WITH v (ord, inbox_id, contact_id, contact_inbox_id, at) AS (VALUES ${values}),
+      display AS (
+        UPDATE accounts SET last_conversation_display_id = last_conversation_display_id + ${rows.length}::int
+        WHERE id = ${accountId} RETURNING last_conversation_display_id - ${rows.length}::int AS before
+      )
+      INSERT INTO conversations (account_id, display_id, inbox_id, contact_id, contact_inbox_id, status,
+        custom_attributes, additional_attributes, last_activity_at, last_incoming_at, waiting_since)
+      SELECT ${accountId}::bigint, display.before + v.ord, v.inbox_id, v.contact_id, v.contact_inbox_id, 'open',
+        '{}'::jsonb, '{}'::jsonb, v.at, v.at, v.at
+      FROM v CROSS JOIN display
+      ORDER BY v.ord
+      ON CONFLICT (inbox_id, contact_id) WHERE status <> 'resolved' DO NOTHING
+      RETURNING *`.execute(db);
+    return result.rows;
+  },
+
+  /**
    * Records an incoming message: the 24-hour window moves to its time (never backwards), the
    * conversation waits for an answer, and a resolved or snoozed conversation opens again.
    */

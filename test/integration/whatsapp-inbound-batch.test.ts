@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWhatsAppInboundService } from '../../src/channels/whatsapp/inbound.service.js';
 import { createWebhookProcessor } from '../../src/channels/whatsapp/webhook-processing.js';
 import type { AccountEvent } from '../../src/realtime/event-bus.js';
+import { normalizePhone } from '../../src/shared/phone.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createWhatsAppInbox, postWebhook, type TestInbox, textPayload } from '../helpers/whatsapp.js';
 
@@ -114,6 +115,65 @@ describe('WhatsApp inbound: a batch of webhooks', () => {
     expect((await messagesOf(second)).map((row) => row.source_id)).toEqual([`wamid.mix-${run}-4`]);
     const conversations = new Set([ofKnown, ofFirst, await messagesOf(second)].map((rows) => rows[0]?.conversation_id));
     expect(conversations.size).toBe(3);
+  });
+
+  it('resolves new senders together: both forms of a number are one person, a contact typed by hand is found', async () => {
+    const mobile = newPhone();
+    const withoutNine = `${mobile.slice(0, 4)}${mobile.slice(5)}`;
+    const typed = newPhone();
+    const typedContact = await t.db
+      .insertInto('contacts')
+      .values({
+        account_id: 1,
+        name: `Cadastrada à mão ${run}`,
+        name_source: 'agent',
+        phone_number: `+${typed}`,
+        phone_key: normalizePhone(typed)?.key ?? null,
+        custom_attributes: '{}',
+        additional_attributes: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    published.length = 0;
+    await processAsOneBatch([
+      { from: mobile, wamid: `wamid.new-${run}-0` },
+      { from: typed, wamid: `wamid.new-${run}-1` },
+      { from: withoutNine, wamid: `wamid.new-${run}-2` },
+      { from: mobile, wamid: `wamid.new-${run}-3` },
+    ]);
+
+    const person = await conversationOf(mobile);
+    // Both forms write as the same contact, into one conversation.
+    const ofPerson = await messagesOf(mobile);
+    expect(ofPerson.map((row) => row.source_id)).toEqual([0, 2, 3].map((i) => `wamid.new-${run}-${i}`));
+    expect(new Set(ofPerson.map((row) => row.conversation_id))).toEqual(new Set([person.id]));
+    expect((await messagesOf(withoutNine)).map((row) => row.id)).toEqual(ofPerson.map((row) => row.id));
+    const people = await t.db
+      .selectFrom('contacts')
+      .select('id')
+      .where('account_id', '=', 1)
+      .where('phone_key', '=', normalizePhone(mobile)?.key ?? '')
+      .execute();
+    expect(people).toEqual([{ id: person.contact_id }]);
+    expect(person).toMatchObject({ status: 'open', assignee_id: null });
+    expect(person.waiting_since).not.toBeNull();
+    expect(person.last_incoming_at).not.toBeNull();
+
+    const typedConversation = await conversationOf(typed);
+    expect(typedConversation.contact_id).toBe(typedContact.id);
+    const typedName = await t.db
+      .selectFrom('contacts')
+      .select('name')
+      .where('id', '=', typedContact.id)
+      .executeTakeFirstOrThrow();
+    expect(typedName.name).toBe(`Cadastrada à mão ${run}`);
+    // Display ids in the order the people first wrote, one each.
+    expect(typedConversation.display_id).toBe(person.display_id + 1);
+
+    const named = (name: string) => published.filter((event) => event.name === name);
+    expect(named('contact.created').map((event) => event.data.id)).toEqual([person.contact_id]);
+    expect(named('conversation.created').map((event) => event.data.id)).toEqual([person.id, typedConversation.id]);
+    expect(named('message.created')).toHaveLength(4);
   });
 
   it('keeps a sender’s order: two messages in one batch get ids in arrival order, the window the latest time', async () => {

@@ -2,7 +2,7 @@ import type { BusinessEvents } from '../../automation/business-events.js';
 import type { Contact, Conversation, Inbox } from '../../db/schema.js';
 import type { TxContext } from '../../db/transaction.js';
 import { hasAvailableAgent } from '../../inbox/auto-assignment.js';
-import { changesFrom, knownWhatsAppSenders } from '../../inbox/contact-resolution.js';
+import { changesFrom, knownWhatsAppSenders, resolveNewWhatsAppSenders } from '../../inbox/contact-resolution.js';
 import { conversationsRepo } from '../../inbox/conversations.repo.js';
 import { messagesRepo, type NewMessage } from '../../inbox/messages.repo.js';
 import type { AccountEvent } from '../../realtime/event-bus.js';
@@ -35,14 +35,19 @@ interface Known {
   contactInboxId: number;
 }
 
-/** A text-like message from a known sender into an existing conversation: applied with the others of its run. */
+/**
+ * A text-like message from a sender the inbox knows (or that the batch just resolved) into their conversation
+ * — or, with `conversation` null, the one their first message opens: applied with the others of its run.
+ */
 interface Planned {
   inbox: Inbox;
   message: ParsedMessage;
   known: Known;
-  conversation: Conversation;
+  conversation: Conversation | null;
   at: Date;
 }
+
+const personConversationKey = (inboxId: number, contactId: number) => `${inboxId}:${contactId}`;
 
 /** The usual message, as far as the event alone tells: from someone identifiable, with an id, no files. */
 function plainMessage(
@@ -80,20 +85,35 @@ function targetOf(event: InboundEvent): string | null {
 export function createInboundBatch(deps: {
   applyIn: (tx: TxContext, inbox: Inbox, event: InboundEvent, context: ApplyContext) => Promise<void>;
   publish: (tx: TxContext, inboxId: number, events: AccountEvent[]) => void;
+  /** contact.created for a person seen for the first time (account-wide). */
+  announceContact: (tx: TxContext, contact: Contact) => void;
   businessEvents?: BusinessEvents;
 }) {
   async function loadSnapshot(tx: TxContext, events: BatchEvent[]) {
-    const sourceIdsByInbox = new Map<number, { inbox: Inbox; sourceIds: string[] }>();
+    const sourceIdsByInbox = new Map<number, { inbox: Inbox; senders: Map<string, InboundContact> }>();
     for (const { inbox, event } of events) {
       const plain = plainMessage(event);
       if (!plain) continue;
-      const entry = sourceIdsByInbox.get(inbox.id) ?? { inbox, sourceIds: [] };
-      entry.sourceIds.push(plain.sourceId);
+      const entry = sourceIdsByInbox.get(inbox.id) ?? { inbox, senders: new Map() };
+      if (!entry.senders.has(plain.sourceId)) entry.senders.set(plain.sourceId, plain.contact);
       sourceIdsByInbox.set(inbox.id, entry);
     }
+    // A number change ("User A changed from X to Y") decides whom Y is: new people wait for it, one by one.
+    const numberChange = events.some(({ event }) => event.kind === 'message' && event.message.contentType === 'system');
     const snapshot = new Map<number, { senders: Map<string, Known>; conversations: Map<number, Conversation> }>();
-    for (const [inboxId, { inbox, sourceIds }] of sourceIdsByInbox) {
-      const senders = await knownWhatsAppSenders(tx.trx, inbox, sourceIds);
+    for (const [inboxId, { inbox, senders: identities }] of sourceIdsByInbox) {
+      const senders = await knownWhatsAppSenders(tx.trx, inbox, [...identities.keys()]);
+      const unknown = [...identities].flatMap(([sourceId, identity]) => (senders.has(sourceId) ? [] : [identity]));
+      if (!numberChange && unknown.length > 0) {
+        const announced = new Set<number>();
+        for (const [sourceId, resolved] of await resolveNewWhatsAppSenders(tx.trx, inbox, unknown)) {
+          senders.set(sourceId, { contact: resolved.contact, contactInboxId: resolved.contactInboxId });
+          if (resolved.created && !announced.has(resolved.contact.id)) {
+            announced.add(resolved.contact.id);
+            deps.announceContact(tx, resolved.contact);
+          }
+        }
+      }
       const contactIds = [...senders.values()].map((known) => known.contact.id);
       const latest = await conversationsRepo.latestForContacts(tx.trx, inboxId, contactIds);
       snapshot.set(inboxId, { senders, conversations: new Map(latest.map((row) => [row.contact_id, row])) });
@@ -101,12 +121,52 @@ export function createInboundBatch(deps: {
     return snapshot;
   }
 
-  /** Writes a run: one INSERT of its messages, one UPDATE of their conversations (and contacts), then events. */
-  async function flush(tx: TxContext, run: Planned[]): Promise<void> {
-    if (run.length === 0) return;
-    const inserted = await messagesRepo.insertMany(tx.trx, run.map(newMessage));
+  /**
+   * Opens, in one statement per account, the conversations that the run's first messages from people
+   * without one open. Throws if one appeared meanwhile (an agent started it): the batch is then applied again
+   * one webhook at a time, the usual way.
+   */
+  async function openConversations(tx: TxContext, run: Planned[]): Promise<Map<string, Conversation>> {
+    const byAccount = new Map<number, Map<string, OpeningConversation>>();
+    for (const { inbox, known, conversation, at } of run) {
+      if (conversation) continue;
+      const key = personConversationKey(inbox.id, known.contact.id);
+      const openings = byAccount.get(inbox.account_id) ?? new Map<string, OpeningConversation>();
+      if (!openings.has(key)) {
+        openings.set(key, {
+          inboxId: inbox.id,
+          contactId: known.contact.id,
+          contactInboxId: known.contactInboxId,
+          at,
+        });
+      }
+      byAccount.set(inbox.account_id, openings);
+    }
+    const opened = new Map<string, Conversation>();
+    for (const [accountId, openings] of byAccount) {
+      const rows = await conversationsRepo.openManyForIncoming(tx.trx, accountId, [...openings.values()]);
+      for (const row of rows) opened.set(personConversationKey(row.inbox_id, row.contact_id), row);
+      if (rows.length !== openings.size) throw new Error('A conversation appeared while the batch was opening it');
+    }
+    return opened;
+  }
+
+  /**
+   * Writes a run: the conversations it opens, one INSERT of its messages, one UPDATE of their conversations
+   * (and contacts), then events. Returns the conversations it opened, by personConversationKey.
+   */
+  async function flush(tx: TxContext, run: Planned[]): Promise<Map<string, Conversation>> {
+    if (run.length === 0) return new Map();
+    const opened = await openConversations(tx, run);
+    const placed = run.map((planned) => {
+      const conversation =
+        planned.conversation ?? opened.get(personConversationKey(planned.inbox.id, planned.known.contact.id));
+      if (!conversation) throw new Error('A planned message has no conversation');
+      return { ...planned, conversation };
+    });
+    const inserted = await messagesRepo.insertMany(tx.trx, placed.map(newMessage));
     const byWamid = new Map(inserted.map((row) => [storedWamidKey(row.inbox_id, row.source_id ?? ''), row]));
-    const stored = run.flatMap((planned) => {
+    const stored = placed.flatMap((planned) => {
       const row = byWamid.get(storedWamidKey(planned.inbox.id, planned.message.wamid));
       return row ? [{ ...planned, row }] : [];
     });
@@ -128,11 +188,14 @@ export function createInboundBatch(deps: {
         (row) => [row.id, row],
       ),
     );
+    const openedIds = new Set([...opened.values()].map((conversation) => conversation.id));
     const announced = new Set<number>();
     for (const { inbox, message, known, row } of stored) {
       const conversation = updated.get(row.conversation_id);
       if (!conversation) throw new Error(`Conversation ${row.conversation_id} vanished while recording a message`);
       const accountId = inbox.account_id;
+      // The first message of a conversation it opened is the one that created it (as in applyMessage).
+      const created = openedIds.has(conversation.id) && !announced.has(conversation.id);
       if (deps.businessEvents) {
         await deps.businessEvents.record(tx, {
           accountId,
@@ -140,7 +203,7 @@ export function createInboundBatch(deps: {
           data: {
             message_id: row.id,
             conversation_id: conversation.id,
-            conversation_created: false,
+            conversation_created: created,
             contact_id: known.contact.id,
             inbox_id: inbox.id,
             content: row.content,
@@ -153,6 +216,15 @@ export function createInboundBatch(deps: {
       const reopened = !announced.has(conversation.id) && conversation.previous_status !== conversation.status;
       announced.add(conversation.id);
       deps.publish(tx, inbox.id, [
+        ...(created
+          ? [
+              {
+                accountId,
+                name: 'conversation.created',
+                data: { id: conversation.id, display_id: conversation.display_id },
+              },
+            ]
+          : []),
         ...(reopened
           ? [
               {
@@ -169,6 +241,7 @@ export function createInboundBatch(deps: {
         },
       ]);
     }
+    return opened;
   }
 
   return async function applyBatch(tx: TxContext, events: BatchEvent[], storedWamids: Set<string>): Promise<void> {
@@ -181,6 +254,12 @@ export function createInboundBatch(deps: {
       (contact.phone_key !== null && touched.phoneKeys.has(contact.phone_key));
     let run: Planned[] = [];
     const pending = new Set<string>();
+    // Conversations a flushed run opened: the same person's next messages go into them.
+    const remember = (opened: Map<string, Conversation>) => {
+      for (const conversation of opened.values()) {
+        snapshot?.get(conversation.inbox_id)?.conversations.set(conversation.contact_id, conversation);
+      }
+    };
 
     const plan = async (index: number, item: BatchEvent): Promise<Planned | null> => {
       const plain = plainMessage(item.event);
@@ -194,10 +273,10 @@ export function createInboundBatch(deps: {
         known = snapshot.get(inbox.id)?.senders.get(plain.sourceId);
       }
       if (!known || Object.keys(changesFrom(known.contact, plain.contact)).length > 0) return null;
-      const conversation = snapshot.get(inbox.id)?.conversations.get(known.contact.id);
-      if (!conversation) return null;
+      // None yet: this message opens it (in flush).
+      const conversation = snapshot.get(inbox.id)?.conversations.get(known.contact.id) ?? null;
       // autoAssign would look for an agent: only when nobody in the inbox is available can it be skipped.
-      if (inbox.enable_auto_assignment && conversation.assignee_id === null) {
+      if (inbox.enable_auto_assignment && (conversation === null || conversation.assignee_id === null)) {
         const available = item.context.agentAvailable ?? new Map<number, boolean>();
         if (!available.has(inbox.id)) available.set(inbox.id, await hasAvailableAgent(tx, inbox.id));
         if (available.get(inbox.id)) return null;
@@ -226,7 +305,7 @@ export function createInboundBatch(deps: {
       const target = targetOf(item.event);
       // Statuses, edits and channel events of other messages do not touch the run: it keeps growing.
       if (person || (target && pending.has(storedWamidKey(item.inbox.id, target)))) {
-        await flush(tx, run);
+        remember(await flush(tx, run));
         run = [];
         pending.clear();
       }
@@ -244,7 +323,14 @@ export function createInboundBatch(deps: {
   };
 }
 
-function newMessage({ inbox, message, known, conversation, at }: Planned): NewMessage {
+interface OpeningConversation {
+  inboxId: number;
+  contactId: number;
+  contactInboxId: number;
+  at: Date;
+}
+
+function newMessage({ inbox, message, known, conversation, at }: Planned & { conversation: Conversation }): NewMessage {
   return {
     accountId: inbox.account_id,
     inboxId: inbox.id,

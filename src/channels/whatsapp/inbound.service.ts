@@ -463,7 +463,12 @@ export function createWhatsAppInboundService(deps: {
   return {
     applyIn,
     /** Applies a batch's events in order inside the caller's transaction, the usual messages set-based. */
-    applyMany: createInboundBatch({ applyIn, publish: publishAll, businessEvents: deps.businessEvents }),
+    applyMany: createInboundBatch({
+      applyIn,
+      publish: publishAll,
+      announceContact: (tx, contact) => announceContact(tx, true, contact),
+      businessEvents: deps.businessEvents,
+    }),
     inboxesByPhoneNumberId,
 
     /** The inbox an event belongs to: its number's, else the one the webhook came in for. */
