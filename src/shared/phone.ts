@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { LRUCache } from 'lru-cache';
 
 export interface NormalizedPhone {
   /** E.164 with "+"; Brazilian mobiles always in today's 9-digit form. */
@@ -31,6 +32,18 @@ function brazilianMobileParts(national: string): { ddd: string; subscriber: stri
  * input is not a phone number at all.
  */
 export function normalizePhone(input: string): NormalizedPhone | null {
+  const remembered = normalized.get(input);
+  if (remembered !== undefined) return remembered === NOT_A_PHONE ? null : remembered;
+  const phone = parsePhone(input);
+  normalized.set(input, phone ? Object.freeze(phone) : NOT_A_PHONE);
+  return phone;
+}
+
+// The same wa_ids come back with every message (lock key, contact lookup, changes): parsed once each.
+const NOT_A_PHONE = Object.freeze({ e164: '', key: '' });
+const normalized = new LRUCache<string, Readonly<NormalizedPhone>>({ max: 20_000 });
+
+function parsePhone(input: string): NormalizedPhone | null {
   const trimmed = input.trim();
   if (!/^[+\d\s().-]{8,25}$/.test(trimmed)) return null;
   const digits = digitsOnly(trimmed);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import type { Inbox } from '../../db/schema.js';
 import { errorResponses } from '../../http/schemas.js';
-import { openCredentials } from '../../inbox/inbox-credentials.js';
+import { openCredentials, type WhatsAppCredentials } from '../../inbox/inbox-credentials.js';
 import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
 import type { JobSystem } from '../../jobs/job-system.js';
 import type { SecretBox } from '../../shared/crypto.js';
@@ -50,7 +50,13 @@ export async function whatsappWebhookRoutes(
   );
 
   const digits = (value: string) => value.replace(/\D/g, '');
-  const credentialsOf = (inbox: Inbox) => openCredentials(deps.box, inbox);
+  // Opened once per inbox row read: the lookup hands out the same row for a few seconds, and decrypting
+  // its credentials for every delivery was a measurable share of the accept path.
+  const opened = new WeakMap<Inbox, WhatsAppCredentials | null>();
+  const credentialsOf = (inbox: Inbox) => {
+    if (!opened.has(inbox)) opened.set(inbox, openCredentials(deps.box, inbox));
+    return opened.get(inbox) ?? null;
+  };
 
   async function pathInbox(request: FastifyRequest): Promise<Inbox | null | undefined> {
     const phone = (request.params as { phone_number?: string }).phone_number;
