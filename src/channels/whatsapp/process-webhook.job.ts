@@ -19,7 +19,7 @@ export function createProcessWebhookJob(deps: { db: Db; inboxes: InboxesRepo; in
     maxAttempts: 10,
     backoff: { baseMs: 2_000, maxMs: 10 * 60 * 1000 },
     // Waiting for a batch costs nothing: more at once makes bigger batches (fewer commits per webhook).
-    concurrency: 64,
+    concurrency: 256,
     handler: ({ rawWebhookId }) => processor.process(rawWebhookId),
   });
 }

@@ -19,9 +19,13 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-/** Batches in one transaction each at once; more would only contend for the same senders and connections. */
-const MAX_IN_FLIGHT = 4;
-const MAX_BATCH = 100;
+/**
+ * One batch at a time: concurrent batches share senders (a busy inbox's people write again and again), so
+ * they mostly waited on each other's sender locks while holding connections; jobs that arrive meanwhile
+ * make the next batch bigger, and a bigger batch costs less per webhook (one commit, one of each lookup).
+ */
+const MAX_IN_FLIGHT = 1;
+const MAX_BATCH = 250;
 
 interface Routed {
   rawWebhookId: number;
