@@ -19,7 +19,7 @@ import {
 
 type Tracker = ReturnType<typeof createProcessTracker>;
 
-// Each scenario spends most of its time waiting (start-up, leases, a 20 s job), so they all start
+// Each scenario spends most of its time waiting (start-up, leases, an 8 s job), so they all start
 // together in beforeAll and run side by side; the tests then await the outcome of their scenario.
 const scenarios: Array<{ start(): void; kill(): Promise<void> }> = [];
 
@@ -137,12 +137,12 @@ describe.each(drivers)('a job whose process was killed ($name)', ({ postgres }) 
   });
 });
 
-describe('SIGTERM with SHUTDOWN_TIMEOUT=1 while a 20 s job runs', () => {
+describe('SIGTERM with SHUTDOWN_TIMEOUT=1 while an 8 s job runs', () => {
   const outcome = scenario(async (processes) => {
     const env = { ...ADMIN_ENV, SHUTDOWN_TIMEOUT: '1' };
     const first = await processes.start({ env });
     const { token } = await signIn(first.url);
-    const id = await enqueueProbe(first.url, token, 20_000);
+    const id = await enqueueProbe(first.url, token, 8_000);
     await waitForJobStatus(first.url, token, id, 'running', 10_000);
     first.child.kill('SIGTERM');
     const exit = await exitWithin(first, 15_000);
