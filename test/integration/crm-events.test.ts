@@ -453,6 +453,12 @@ describe('the calendar', () => {
     );
     expect(backwards.statusCode).toBe(400);
     expect(backwards.json().details).toEqual([expect.objectContaining({ field: 'to' })]);
+    const backwardsExport = await api(
+      'GET',
+      `/events/export.csv?from=${encodeURIComponent('2031-06-02T00:00:00Z')}&to=${encodeURIComponent('2031-06-01T00:00:00Z')}`,
+    );
+    expect(backwardsExport.statusCode).toBe(400);
+    expect(backwardsExport.json().details).toEqual([expect.objectContaining({ field: 'to' })]);
     const local = await api('GET', '/events?from=2031-06-01T00:00:00');
     expect(local.statusCode).toBe(400);
     expect(local.json().message).toContain('from');

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.js';
 import type { EventStatus } from '../../db/schema.js';
 import { writeCsv } from '../csv.js';
+import { calendarFilterOf } from './calendar-filter.js';
 import type { EventListQuery, EventView } from './event-schemas.js';
 import { formatLocalDateTime } from './event-time.js';
 import { loadEventViews } from './event-view.js';
@@ -55,16 +56,10 @@ export async function exportEventsCsv(
 ): Promise<string> {
   const rows: string[][] = [HEADER];
   for (let offset = 0; offset < MAX_EXPORTED_EVENTS; offset += PAGE) {
-    const page = await calendarPage(db, {
-      accountId,
-      from: query.from,
-      to: query.to,
-      status: query.status,
-      clientId: query.client_id,
-      providerId: query.provider_id,
-      limit: Math.min(PAGE, MAX_EXPORTED_EVENTS - offset),
-      offset,
-    });
+    const page = await calendarPage(
+      db,
+      calendarFilterOf(accountId, query, { limit: Math.min(PAGE, MAX_EXPORTED_EVENTS - offset), offset }),
+    );
     for (const view of await loadEventViews(db, accountId, page)) rows.push(csvRow(view, timeZone));
     if (page.length < PAGE) break;
   }

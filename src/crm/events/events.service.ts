@@ -3,6 +3,7 @@ import type { InboxScope } from '../../inbox/inbox-access.js';
 import type { Actor } from '../../inbox/member-set.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { lockEventBooking } from '../assignments/booking.js';
+import { calendarFilterOf, pageWindow } from './calendar-filter.js';
 import { announceEvent, type EventsDeps } from './event-publish.js';
 import {
   checkEventTimes,
@@ -15,7 +16,6 @@ import type { CreateEventInput, EventListQuery, EventView, UpdateEventInput } fr
 import { updateEventInTransaction } from './event-update.js';
 import { loadEventSummaries, loadEventViews } from './event-view.js';
 import {
-  type CalendarFilter,
   deleteEvent,
   eventHasHistory,
   findEvent,
@@ -24,25 +24,6 @@ import {
   listCalendarSummaries,
   replaceStaffing,
 } from './events.repo.js';
-
-/** The calendar's filter from the list query; a range that ends before it starts is refused. */
-function calendarFilterOf(accountId: number, query: EventListQuery): CalendarFilter {
-  if (query.from && query.to && query.to.getTime() <= query.from.getTime()) {
-    throw new AppError('validation_failed', 'to deve ser depois de from.', [
-      { field: 'to', message: 'deve ser depois de from' },
-    ]);
-  }
-  return {
-    accountId,
-    from: query.from,
-    to: query.to,
-    status: query.status,
-    clientId: query.client_id,
-    providerId: query.provider_id,
-    limit: query.per_page,
-    offset: (query.page - 1) * query.per_page,
-  };
-}
 
 /** Events booked for clients: the calendar, booking, editing, rescheduling, status and deletion. */
 export function createEventsService(deps: EventsDeps) {
@@ -59,13 +40,13 @@ export function createEventsService(deps: EventsDeps) {
     get,
 
     async list(accountId: number, query: EventListQuery) {
-      const { rows, count } = await listCalendar(db, calendarFilterOf(accountId, query));
+      const { rows, count } = await listCalendar(db, calendarFilterOf(accountId, query, pageWindow(query)));
       return { meta: { count, current_page: query.page }, payload: await loadEventViews(db, accountId, rows) };
     },
 
     /** The same page as `list`, as the calendar draws it (EventSummary). */
     async summaries(accountId: number, query: EventListQuery) {
-      const { rows, count } = await listCalendarSummaries(db, calendarFilterOf(accountId, query));
+      const { rows, count } = await listCalendarSummaries(db, calendarFilterOf(accountId, query, pageWindow(query)));
       return { meta: { count, current_page: query.page }, payload: await loadEventSummaries(db, accountId, rows) };
     },
 
