@@ -31,6 +31,9 @@ export type ContactChanges = Partial<ContactScalars> & {
   additional_attributes?: Record<string, unknown>;
 };
 
+/** A contact's name, as the contacts API accepts it and the WhatsApp profile path keeps it. */
+export const CONTACT_NAME_MAX_LENGTH = 255;
+
 export interface NewContact {
   accountId: number;
   name: string;

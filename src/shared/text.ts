@@ -10,3 +10,13 @@ export function withoutNul<T>(value: T): T {
   }
   return value;
 }
+
+/** At most `max` UTF-16 units (what zod's max() counts), never cutting a character in two. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  // A high surrogate at the cut would leave half of an emoji behind.
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return text.slice(0, end);
+}

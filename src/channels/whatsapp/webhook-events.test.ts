@@ -32,6 +32,14 @@ describe('messages', () => {
     });
   });
 
+  it('cuts a profile name longer than the contacts API accepts, never in the middle of an emoji', () => {
+    const payload = fixture('pywa__message__text');
+    const long = `${'a'.repeat(254)}😀 and more`;
+    payload.entry[0].changes[0].value.contacts[0].profile.name = long;
+    const [event] = extractEvents(WebhookEnvelopeSchema.parse(payload));
+    expect(event?.kind === 'message' && event.contact.profileName).toBe('a'.repeat(254));
+  });
+
   it('keeps media as an attachment to download, with caption and voice flag', () => {
     expect(onlyMessage('pywa__message__image')).toMatchObject({
       contentType: 'image',

@@ -1,3 +1,5 @@
+import { CONTACT_NAME_MAX_LENGTH } from '../../inbox/contacts.repo.js';
+import { clip } from '../../shared/text.js';
 import { messageType, type ParsedMessage, parseMessage, parseTimestamp } from './message-parser.js';
 import {
   type CloudError,
@@ -80,7 +82,8 @@ function contactFor(value: Raw, from: string | null, fromUserId: string | null):
     waId: match?.wa_id ?? from,
     userId: match?.user_id ?? fromUserId,
     parentUserId: match?.parent_user_id ?? null,
-    profileName: match?.profile?.name ?? null,
+    // Meta keeps profile names short; a longer one is cut to what the contacts API accepts.
+    profileName: match?.profile?.name ? clip(match.profile.name, CONTACT_NAME_MAX_LENGTH) : null,
   };
 }
 

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { CONTACT_SORT_COLUMNS, type ContactSort, type ContactSortColumn } from '../../inbox/contacts.repo.js';
+import {
+  CONTACT_NAME_MAX_LENGTH,
+  CONTACT_SORT_COLUMNS,
+  type ContactSort,
+  type ContactSortColumn,
+} from '../../inbox/contacts.repo.js';
 
 const attributes = z.record(z.string(), z.unknown());
 
@@ -47,7 +52,7 @@ const optionalText = (max: number) => z.string().max(max).nullable().optional();
 export const ContactInputSchema = z.strictObject({
   name: z
     .string()
-    .max(255)
+    .max(CONTACT_NAME_MAX_LENGTH)
     .optional()
     .meta({ description: 'Um nome digitado aqui nunca é trocado pelo perfil do WhatsApp' }),
   email: optionalText(320),
