@@ -197,7 +197,7 @@ export const conversationsRepo = {
     db: Executor,
     conversations: Array<{ id: number; firstAt: Date; lastAt: Date; contactInboxId: number }>,
     contacts: Array<{ accountId: number; id: number; at: Date }>,
-  ): Promise<Array<Conversation & { previous_status: string }>> {
+  ): Promise<Array<Pick<Conversation, 'id' | 'display_id' | 'status'> & { previous_status: string }>> {
     if (conversations.length === 0) return [];
     const values = sql.join(
       conversations.map(
@@ -216,7 +216,7 @@ export const conversationsRepo = {
             RETURNING contacts.id
           )`;
     // `previous` reads each row as it was before this statement: how the caller knows which ones reopened.
-    const result = await sql<Conversation & { previous_status: string }>`
+    const result = await sql<Pick<Conversation, 'id' | 'display_id' | 'status'> & { previous_status: string }>`
       WITH v (id, first_at, last_at, contact_inbox_id) AS (VALUES ${values})${touched}
       UPDATE conversations AS c SET
         contact_inbox_id = v.contact_inbox_id,
@@ -228,7 +228,7 @@ export const conversationsRepo = {
         updated_at = now()
       FROM v JOIN conversations AS previous ON previous.id = v.id
       WHERE c.id = v.id
-      RETURNING c.*, previous.status AS previous_status`.execute(db);
+      RETURNING c.id, c.display_id, c.status, previous.status AS previous_status`.execute(db);
     return result.rows;
   },
 

@@ -95,13 +95,14 @@ export const messagesRepo = {
    * insert for many messages in one statement, ids in the given order; rows whose wamid the inbox already
    * has are left out of the result.
    */
-  async insertMany(db: Executor, values: NewMessage[]): Promise<Message[]> {
+  async insertMany(db: Executor, values: NewMessage[]) {
     if (values.length === 0) return [];
+    // What the batch announces; a whole row per message was parsed for nothing.
     return db
       .insertInto('messages')
       .values(values.map(messageRow))
       .onConflict((conflict) => conflict.columns(['inbox_id', 'source_id']).doNothing())
-      .returningAll()
+      .returning(['id', 'inbox_id', 'source_id', 'conversation_id', 'content', 'content_type', 'content_attributes'])
       .execute();
   },
 

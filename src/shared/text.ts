@@ -20,3 +20,12 @@ export function clip(text: string, max: number): string {
   if (code >= 0xd800 && code <= 0xdbff) end--;
   return text.slice(0, end);
 }
+
+/**
+ * JSON.parse, then withoutNul — which only a `\u0000` escape in the text can make necessary, so a payload
+ * without one (nearly all) is not copied.
+ */
+export function parseJsonWithoutNul(text: string): unknown {
+  const parsed: unknown = JSON.parse(text);
+  return text.includes('\\u0000') ? withoutNul(parsed) : parsed;
+}

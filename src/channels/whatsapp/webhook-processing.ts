@@ -7,7 +7,7 @@ import { lockSenders, senderLockKey } from '../../inbox/contact-resolution.js';
 import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
 import { messagesRepo } from '../../inbox/messages.repo.js';
 import type { JobOutcome } from '../../jobs/job-definition.js';
-import { withoutNul } from '../../shared/text.js';
+import { parseJsonWithoutNul } from '../../shared/text.js';
 import { type BatchEvent, storedWamidKey, type WhatsAppInboundService } from './inbound.service.js';
 import { rawWebhooksRepo } from './raw-webhooks.repo.js';
 import { WebhookEnvelopeSchema } from './webhook-envelope.js';
@@ -58,7 +58,7 @@ export function createWebhookProcessor(deps: { db: Db; inboxes: InboxesRepo; inb
     const failed = new Map<number, unknown>();
     const parsed = raws.flatMap((raw) => {
       try {
-        const envelope = WebhookEnvelopeSchema.parse(withoutNul(JSON.parse(raw.body)));
+        const envelope = WebhookEnvelopeSchema.parse(parseJsonWithoutNul(raw.body));
         return [{ raw, events: extractEvents(envelope) }];
       } catch (error) {
         failed.set(raw.id, error);

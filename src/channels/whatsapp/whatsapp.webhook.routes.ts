@@ -89,7 +89,7 @@ export async function whatsappWebhookRoutes(
     const text = body.toString('utf8');
     let json: unknown;
     try {
-      // Only routed and checked here; the job strips NUL characters from what it stores (withoutNul).
+      // Only routed and checked here; the job strips NUL characters from what it stores (parseJsonWithoutNul).
       json = JSON.parse(text);
     } catch {
       json = undefined;
