@@ -847,5 +847,7 @@ describe('export and realtime', () => {
     expect(spec.paths[`${events}/{event_id}`].patch.responses).toHaveProperty('409');
     expect(spec.paths[`${events}/{event_id}/assignments`].post.responses).toHaveProperty('409');
     expect(spec.paths[`${events}/export.csv`]).toHaveProperty('get');
+    const calendar = spec.paths[`${events}/calendar`].get.responses['200'].content['application/json'].schema;
+    expect(JSON.stringify(calendar)).toContain('EventSummary');
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep } from '../../src/shared/clock.js';
+import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/server-process.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -24,16 +24,6 @@ const call = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
     headers: admin.tokenHeaders,
     ...(payload === undefined ? {} : { payload: payload as object }),
   });
-
-async function eventually<T>(probe: () => Promise<T | undefined | false | null>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
 
 async function newPhone(name: string) {
   const created = await call('POST', '/simulator/api/phones', { name });

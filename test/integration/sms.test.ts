@@ -7,6 +7,7 @@ import { SMS_PENDING_RETENTION_DAYS } from '../../src/channels/sms/sms-pending-s
 import type { Notification } from '../../src/db/schema.js';
 import { inTransaction } from '../../src/db/transaction.js';
 import { sleep } from '../../src/shared/clock.js';
+import { eventually } from '../helpers/eventually.js';
 import { type FakeSms, startFakeSms } from '../helpers/fake-sms.js';
 import { createTestApp, FRONTEND_URL, type TestApp } from '../helpers/test-app.js';
 
@@ -116,16 +117,6 @@ async function waitFor(id: number, statuses: string[], options: { hurry?: boolea
     if (statuses.includes(row.status)) return row;
     if (Date.now() > deadline) throw new Error(`notification ${id} still ${row.status}`);
     if (options.hurry) await hurry(id);
-    await sleep(30);
-  }
-}
-
-async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(30);
   }
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATOR_WABA_ID } from '../../src/channels/simulator/simulator.service.js';
 import { SIMULATOR_TEMPLATES } from '../../src/channels/simulator/simulator-templates.js';
-import { sleep } from '../../src/shared/clock.js';
+import { eventually } from '../helpers/eventually.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
 import { freePort } from '../helpers/server-process.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -91,16 +91,6 @@ const api = (method: 'GET' | 'POST', url: string, payload?: unknown, headers = a
 const templateRows = (inboxId: number) =>
   t.db.selectFrom('message_templates').selectAll().where('inbox_id', '=', inboxId).orderBy('name').execute();
 const inboxRow = (id: number) => t.db.selectFrom('inboxes').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-
-async function eventually<T>(probe: () => Promise<T | undefined | false | null>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}
 
 describe('syncing templates from Meta', () => {
   it('follows every page of the listing and stores each template (POST sync_templates, synchronous)', async () => {
