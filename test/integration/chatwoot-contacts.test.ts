@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountEvent } from '../../src/realtime/event-bus.js';
-import { sleep } from '../../src/shared/clock.js';
+import { eventually } from '../helpers/eventually.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createWhatsAppInbox, postWebhook, type TestInbox, textPayload, waitForWebhooks } from '../helpers/whatsapp.js';
 
@@ -55,14 +55,6 @@ async function incoming(from: string, text: string, name = 'Perfil do WhatsApp')
     .select(['conversations.id', 'conversations.display_id', 'conversations.contact_id', 'conversations.status'])
     .where('messages.source_id', '=', wamid)
     .executeTakeFirstOrThrow();
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
 }
 
 describe('contacts CRUD', () => {
@@ -682,11 +674,11 @@ describe('realtime events', () => {
     const contact = await createContact({ name: 'Evento', email: 'evento@example.com' });
     await api('PATCH', `/contacts/${contact.id}`, { name: 'Evento 2' });
     const about = () => events.filter((event) => event.data.id === contact.id && event.name.startsWith('contact.'));
-    await waitFor(() => about().length === 2);
+    await eventually(() => about().length === 2);
     const before = events.length;
     expect((await api('POST', '/contacts', { name: 'Duplicado', email: 'evento@example.com' })).statusCode).toBe(422);
     await api('DELETE', `/contacts/${contact.id}`);
-    await waitFor(() => about().length === 3);
+    await eventually(() => about().length === 3);
     expect(about().map((event) => event.name)).toEqual(['contact.created', 'contact.updated', 'contact.deleted']);
     expect(about()[1]?.data).toMatchObject({ id: contact.id, name: 'Evento 2' });
     expect(events.slice(before).filter((event) => event.name === 'contact.created')).toEqual([]);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/accounts/password.js';
 import { calendarPageQuery } from '../../src/crm/events/events.repo.js';
 import type { AccountEvent } from '../../src/realtime/event-bus.js';
+import { eventually } from '../helpers/eventually.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createWhatsAppInbox, postWebhook, textPayload, waitForWebhooks } from '../helpers/whatsapp.js';
 
@@ -164,7 +165,11 @@ describe('booking an event', () => {
         details: expect.objectContaining({ after: expect.objectContaining({ title: 'Casamento Silva' }) }),
       }),
     ]);
-    expect(published.find((item) => item.name === 'event.created' && item.data.id === event.id)?.data).toEqual({
+    // Published after commit (through Redis on PostgreSQL): it may arrive a moment after the answer.
+    const announced = await eventually(() =>
+      published.find((item) => item.name === 'event.created' && item.data.id === event.id),
+    );
+    expect(announced.data).toEqual({
       id: event.id,
       title: 'Casamento Silva',
       starts_at: '2030-06-07T22:00:00.000Z',
@@ -672,7 +677,9 @@ describe('changing an event', () => {
       starts_at: '2030-09-21T23:00:00.000Z',
       ends_at: '2030-09-22T02:00:00.000Z',
     });
-    expect(published.some((item) => item.name === 'event.rescheduled' && item.data.id === event.id)).toBe(true);
+    expect(
+      await eventually(() => published.some((item) => item.name === 'event.rescheduled' && item.data.id === event.id)),
+    ).toBe(true);
 
     const refused = await api('PATCH', `/events/${event.id}`, {
       title: 'Não deve mudar',
@@ -710,7 +717,9 @@ describe('changing an event', () => {
     const skip = await api('PATCH', `/events/${event.id}`, { status: 'done' });
     expect([skip.statusCode, skip.json().details[0].field]).toEqual([422, 'status']);
     expect((await api('PATCH', `/events/${event.id}`, { status: 'confirmed' })).json().status).toBe('confirmed');
-    expect(published.some((item) => item.name === 'event.confirmed' && item.data.id === event.id)).toBe(true);
+    expect(
+      await eventually(() => published.some((item) => item.name === 'event.confirmed' && item.data.id === event.id)),
+    ).toBe(true);
     expect((await api('PATCH', `/events/${event.id}`, { status: 'done' })).json().status).toBe('done');
     expect((await api('PATCH', `/events/${event.id}`, { status: 'cancelled' })).statusCode).toBe(422);
     expect((await api('PATCH', `/events/${event.id}`, { starts_at: '2030-01-01T10:00:00Z' })).statusCode).toBe(422);
@@ -734,7 +743,9 @@ describe('changing an event', () => {
       .orderBy('id')
       .execute();
     expect(trail.map((row) => row.action)).toEqual(['assignment.created', 'assignment.cancelled']);
-    expect(published.some((item) => item.name === 'event.cancelled' && item.data.id === event.id)).toBe(true);
+    expect(
+      await eventually(() => published.some((item) => item.name === 'event.cancelled' && item.data.id === event.id)),
+    ).toBe(true);
     expect((await assign(sameTime.id, worker.id, dj.id)).statusCode).toBe(201);
   });
 

@@ -9,6 +9,7 @@ import { sleep } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { createMetrics } from '../../src/shared/metrics.js';
 import { createRedisConnections, type RedisConnections } from '../../src/shared/redis.js';
+import { eventually } from '../helpers/eventually.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { testRedisUrl } from '../helpers/test-database.js';
 
@@ -55,19 +56,9 @@ function startJobs(definitions: JobDefinition[], options: { start?: boolean; lea
   return jobs;
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
-
 const jobRow = (id: number) => t.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const whenStatus = (id: number, status: string) =>
-  waitFor(async () => ((await jobRow(id)).status === status ? jobRow(id) : undefined));
+  eventually(async () => ((await jobRow(id)).status === status ? jobRow(id) : undefined));
 
 describe('the job layer', () => {
   it('runs an enqueued job once and marks it done', async () => {
@@ -371,7 +362,7 @@ describe('the job layer', () => {
     const a = startJobs([definition]);
     startJobs([definition]);
     await a.enqueueMany(Array.from({ length: 300 }, (_, n) => ({ name: 'test.record' as never, payload: { n } })));
-    await waitFor(async () => {
+    await eventually(async () => {
       const row = await t.db
         .selectFrom('jobs')
         .select((eb) => eb.fn.countAll<number>().as('n'))
