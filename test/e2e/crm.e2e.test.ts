@@ -116,7 +116,7 @@ describe('the CRM screens', () => {
     await dialog().getByRole('button', { name: 'Agendar evento' }).click();
     await dialog().waitFor({ state: 'detached' });
 
-    await crm.getByRole('link', { name: 'Casamento da Joana' }).click();
+    await crm.getByRole('link', { name: 'Casamento da Joana', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Casamento da Joana' }).waitFor();
     eventUrl = page.url();
     expect(await page.getByTestId('event-status').textContent()).toBe('Agendado');
@@ -166,7 +166,7 @@ describe('the CRM screens', () => {
 
     await page.getByRole('link', { name: 'Prestadores' }).click();
     await page.getByLabel('Serviço').selectOption('DJ');
-    await page.getByRole('link', { name: 'Bruno DJ' }).waitFor();
+    await page.getByRole('link', { name: 'Bruno DJ', exact: true }).waitFor();
     await page.getByLabel('Livre de').fill(`${DAY}T20:00`);
     await page.getByLabel('Até').fill(`${DAY}T21:00`);
     // Bruno plays at Carla's party and Caio at Joana's wedding: nobody is free.
@@ -190,9 +190,9 @@ describe('the CRM screens', () => {
     }
     await page.screenshot({ path: path.join(SCREENSHOTS, 'crm-provider-filters.png') });
     await page.getByLabel('Até').fill('');
-    await page.getByRole('link', { name: 'Caio DJ' }).click();
+    await page.getByRole('link', { name: 'Caio DJ', exact: true }).click();
     const upcoming = page.locator('.crm-card', { hasText: 'Próximas escalas' });
-    await upcoming.getByRole('link', { name: 'Casamento da Joana' }).waitFor();
+    await upcoming.getByRole('link', { name: 'Casamento da Joana', exact: true }).waitFor();
     expect(await upcoming.textContent()).toContain('Escalado');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'crm-provider-page.png'), fullPage: true });
   });
@@ -297,12 +297,12 @@ describe('the CRM screens', () => {
     await dialog().waitFor({ state: 'detached' });
 
     await page.getByLabel('Serviço').selectOption('Montagem');
-    await page.getByRole('link', { name: 'Davi Montador' }).waitFor();
-    await page.getByRole('link', { name: 'Bruno DJ' }).waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'Davi Montador', exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Bruno DJ', exact: true }).waitFor({ state: 'detached' });
     expect(await page.getByRole('row', { name: /Davi Montador/ }).textContent()).toContain('São Paulo, ABC');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'crm-providers-by-service.png'), fullPage: true });
 
-    await page.getByRole('link', { name: 'Davi Montador' }).click();
+    await page.getByRole('link', { name: 'Davi Montador', exact: true }).click();
     await page.getByRole('button', { name: 'Editar Davi Montador' }).click();
     expect(await dialog().getByLabel('Montagem').isChecked()).toBe(true);
     await dialog().getByLabel('Regiões atendidas').fill('São Paulo, ABC, Guarulhos');

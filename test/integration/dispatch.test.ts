@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/transaction.js';
 import type { AccountEvent } from '../../src/realtime/event-bus.js';
 import { sleep } from '../../src/shared/clock.js';
+import { eventually } from '../helpers/eventually.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
 import { settleJobs } from '../helpers/settle-jobs.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -405,7 +406,11 @@ describe('broadcast', () => {
     expect(confirmation?.key).toBe(`offer-reply:${winner.assignment_id}:accepted`);
     expect(confirmation?.text).toContain(`Confirmado! Você está na escala de ${garcom.name} em "${event.title}"`);
 
-    const live = published.slice(before);
+    // Published after commit (through Redis on PostgreSQL): wait for the last of them.
+    const live = await eventually(() => {
+      const seen = published.slice(before);
+      return seen.some((item) => item.name === 'dispatch.updated' && item.data.status === 'completed') && seen;
+    });
     expect(live).toContainEqual(
       expect.objectContaining({
         name: 'assignment.updated',
