@@ -769,16 +769,22 @@ describe('free-text answers', () => {
   it('ignores short texts from people without an open offer, without even a job once it knows who has offers', async () => {
     const stranger = await say(mobile(), 'sim');
     expect(await privateNotes(stranger.conversation_id)).toEqual([]);
-    // The first message taught the listener who has offers out; the next short text costs nothing.
-    const again = await say(mobile(), 'ok');
-    const jobs = await t.db
-      .selectFrom('jobs')
-      .select('id')
-      .where('name', '=', 'business_events.handle')
-      .where(sql<string>`payload->>'listener'`, '=', 'dispatch.offer_replies')
-      .where(sql<string>`payload->'event'->'data'->>'message_id'`, '=', String(again.id))
-      .execute();
-    expect(jobs).toEqual([]);
+    // The first message taught the listener who has offers out (for 2 s, refreshed in the background); a
+    // short text soon costs nothing. Under load a message may come after that knowledge went stale (its
+    // refresh still running): then the next one is the test.
+    const jobsFor = (messageId: number) =>
+      t.db
+        .selectFrom('jobs')
+        .select('id')
+        .where('name', '=', 'business_events.handle')
+        .where(sql<string>`payload->>'listener'`, '=', 'dispatch.offer_replies')
+        .where(sql<string>`payload->'event'->'data'->>'message_id'`, '=', String(messageId))
+        .execute();
+    const costless = await eventually(async () => {
+      const again = await say(mobile(), 'ok');
+      return (await jobsFor(again.id)).length === 0;
+    }, 20_000);
+    expect(costless).toBe(true);
   });
 });
 
