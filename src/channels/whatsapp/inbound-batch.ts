@@ -75,12 +75,13 @@ function targetOf(event: InboundEvent): string | null {
 }
 
 /**
- * Applies a batch's events in order, in the caller's transaction, with the usual case set-based: messages
- * from senders the inbox knows, into their existing conversation, are applied a run at a time — senders and
- * conversations read in one query each, messages inserted in one statement (ids in arrival order), then
- * conversations and contacts updated in one — instead of ~5 statements each. Everything else (new senders,
- * media, system messages, statuses, reactions, echoes, a conversation someone may be auto-assigned to) goes
- * through `applyIn` one by one, and the pending run is written first whenever that event could touch it.
+ * Applies a batch's events in order, in the caller's transaction, with the usual case set-based: text-like
+ * messages are applied a run at a time — senders and conversations read in one query each (senders new to
+ * the inbox resolved or created together), the conversations first messages open inserted in one statement
+ * per account, messages in one (ids in arrival order), then conversations and contacts updated in one —
+ * instead of ~5 statements each. Everything else (media, system messages, statuses, reactions, echoes, a
+ * contact WhatsApp would update, a conversation someone may be auto-assigned to) goes through `applyIn` one
+ * by one, and the pending run is written first whenever that event could touch it.
  */
 export function createInboundBatch(deps: {
   applyIn: (tx: TxContext, inbox: Inbox, event: InboundEvent, context: ApplyContext) => Promise<void>;
