@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Contact, Database, Inbox } from '../db/schema.js';
-import { normalizePhone } from '../shared/phone.js';
-import { type ContactChanges, contactsRepo } from './contacts.repo.js';
+import { type NormalizedPhone, normalizePhone } from '../shared/phone.js';
+import { type ContactChanges, contactsRepo, type NewContact } from './contacts.repo.js';
 
 export interface WhatsAppIdentity {
   waId: string | null;
@@ -76,6 +76,19 @@ export async function knownWhatsAppSenders(
   );
 }
 
+/** The contact a WhatsApp sender is when the account does not know them: named after their profile. */
+function newContactOf(accountId: number, identity: WhatsAppIdentity, phone: NormalizedPhone | null): NewContact {
+  return {
+    accountId,
+    name: identity.profileName ?? phone?.e164 ?? identity.waId ?? identity.userId ?? '',
+    nameSource: 'profile',
+    phoneNumber: phone?.e164 ?? null,
+    phoneKey: phone?.key ?? null,
+    bsuid: identity.userId,
+    parentBsuid: identity.parentUserId,
+  };
+}
+
 export interface ResolvedSender {
   contact: Contact;
   contactInboxId: number;
@@ -97,7 +110,7 @@ export async function resolveNewWhatsAppSenders(
   identities: WhatsAppIdentity[],
 ): Promise<Map<string, ResolvedSender>> {
   const accountId = inbox.account_id;
-  const bySource = new Map<string, { identity: WhatsAppIdentity; phone: ReturnType<typeof normalizePhone> }>();
+  const bySource = new Map<string, { identity: WhatsAppIdentity; phone: NormalizedPhone | null }>();
   for (const identity of identities) {
     const sourceId = identity.waId ?? identity.userId;
     if (sourceId && !bySource.has(sourceId)) {
@@ -123,38 +136,21 @@ export async function resolveNewWhatsAppSenders(
   const byPhoneKey = new Map(
     existing.flatMap((contact) => (contact.phone_key ? [[contact.phone_key, contact] as const] : [])),
   );
-  const found = (identity: WhatsAppIdentity, phone: ReturnType<typeof normalizePhone>) =>
+  const found = (identity: WhatsAppIdentity, phone: NormalizedPhone | null) =>
     (identity.userId ? byBsuid.get(identity.userId) : undefined) ?? (phone ? byPhoneKey.get(phone.key) : undefined);
 
   // One new contact per person: both forms of a number (or a wa_id and its BSUID) in one batch share it.
   const personKey = (identity: WhatsAppIdentity) => senderLockKey(accountId, identity) ?? '';
-  const toCreate = new Map<string, { identity: WhatsAppIdentity; phone: ReturnType<typeof normalizePhone> }>();
+  const toCreate = new Map<string, { identity: WhatsAppIdentity; phone: NormalizedPhone | null }>();
   for (const sender of senders) {
     if (!found(sender.identity, sender.phone) && !toCreate.has(personKey(sender.identity))) {
       toCreate.set(personKey(sender.identity), sender);
     }
   }
-  const created =
-    toCreate.size === 0
-      ? []
-      : await db
-          .insertInto('contacts')
-          .values(
-            [...toCreate.values()].map(({ identity, phone }) => ({
-              account_id: accountId,
-              name: identity.profileName ?? phone?.e164 ?? identity.waId ?? identity.userId ?? '',
-              name_source: 'profile' as const,
-              phone_number: phone?.e164 ?? null,
-              phone_key: phone?.key ?? null,
-              bsuid: identity.userId,
-              parent_bsuid: identity.parentUserId,
-              custom_attributes: '{}',
-              additional_attributes: '{}',
-            })),
-          )
-          .onConflict((conflict) => conflict.doNothing())
-          .returningAll()
-          .execute();
+  const created = await contactsRepo.insertMany(
+    db,
+    [...toCreate.values()].map(({ identity, phone }) => newContactOf(accountId, identity, phone)),
+  );
   const createdIds = new Set(created.map((contact) => contact.id));
   for (const contact of created) {
     if (contact.bsuid) byBsuid.set(contact.bsuid, contact);
@@ -229,15 +225,7 @@ export async function resolveWhatsAppContact(
 
   let created = false;
   if (!contact) {
-    contact = await contactsRepo.insert(db, {
-      accountId,
-      name: identity.profileName ?? phone?.e164 ?? sourceId,
-      nameSource: 'profile',
-      phoneNumber: phone?.e164 ?? null,
-      phoneKey: phone?.key ?? null,
-      bsuid: identity.userId,
-      parentBsuid: identity.parentUserId,
-    });
+    contact = await contactsRepo.insert(db, newContactOf(accountId, identity, phone));
     created = contact !== undefined;
     // Lost a race with a concurrent message from the same person: use the contact that won.
     contact ??=

@@ -48,6 +48,20 @@ export interface NewContact {
   additionalAttributes?: Record<string, unknown>;
 }
 
+const contactRow = (values: NewContact) => ({
+  account_id: values.accountId,
+  name: values.name,
+  name_source: values.nameSource,
+  phone_number: values.phoneNumber,
+  phone_key: values.phoneKey,
+  email: values.email ?? null,
+  identifier: values.identifier ?? null,
+  bsuid: values.bsuid ?? null,
+  parent_bsuid: values.parentBsuid ?? null,
+  custom_attributes: JSON.stringify(values.customAttributes ?? {}),
+  additional_attributes: JSON.stringify(values.additionalAttributes ?? {}),
+});
+
 /** Contact and contact-inbox queries; every one takes the account (or an inbox that belongs to it). */
 export const contactsRepo = {
   async findByPhoneKey(db: Executor, accountId: number, phoneKey: string): Promise<Contact | undefined> {
@@ -81,22 +95,21 @@ export const contactsRepo = {
   async insert(db: Executor, values: NewContact): Promise<Contact | undefined> {
     return db
       .insertInto('contacts')
-      .values({
-        account_id: values.accountId,
-        name: values.name,
-        name_source: values.nameSource,
-        phone_number: values.phoneNumber,
-        phone_key: values.phoneKey,
-        email: values.email ?? null,
-        identifier: values.identifier ?? null,
-        bsuid: values.bsuid ?? null,
-        parent_bsuid: values.parentBsuid ?? null,
-        custom_attributes: JSON.stringify(values.customAttributes ?? {}),
-        additional_attributes: JSON.stringify(values.additionalAttributes ?? {}),
-      })
+      .values(contactRow(values))
       .onConflict((conflict) => conflict.doNothing())
       .returningAll()
       .executeTakeFirst();
+  },
+
+  /** insert for several at once, in one statement; the ones that lost a race are absent from the result. */
+  async insertMany(db: Executor, values: NewContact[]): Promise<Contact[]> {
+    if (values.length === 0) return [];
+    return db
+      .insertInto('contacts')
+      .values(values.map(contactRow))
+      .onConflict((conflict) => conflict.doNothing())
+      .returningAll()
+      .execute();
   },
 
   async update(db: Executor, accountId: number, id: number, values: ContactChanges): Promise<Contact | undefined> {

@@ -176,8 +176,13 @@ async function countCalendar(db: Executor, filter: CalendarFilter): Promise<numb
   return Number(total.count);
 }
 
-export async function listCalendar(db: Executor, filter: CalendarFilter) {
-  const [rows, count] = await Promise.all([calendarPage(db, filter), countCalendar(db, filter)]);
+/** A page (read by `page`: in full, or as the calendar draws it) and how many events match in all. */
+export async function listCalendar<Row>(
+  db: Executor,
+  filter: CalendarFilter,
+  page: (db: Executor, filter: CalendarFilter) => Promise<Row[]>,
+) {
+  const [rows, count] = await Promise.all([page(db, filter), countCalendar(db, filter)]);
   return { rows, count };
 }
 
@@ -205,12 +210,9 @@ export function calendarSummaryPageQuery(db: Executor, filter: CalendarFilter) {
     .limit(filter.limit)
     .offset(filter.offset);
 }
-export type EventSummaryRow = Awaited<ReturnType<ReturnType<typeof calendarSummaryPageQuery>['execute']>>[number];
-
-export async function listCalendarSummaries(db: Executor, filter: CalendarFilter) {
-  const [rows, count] = await Promise.all([calendarSummaryPageQuery(db, filter).execute(), countCalendar(db, filter)]);
-  return { rows, count };
-}
+export const calendarSummaryPage = (db: Executor, filter: CalendarFilter) =>
+  calendarSummaryPageQuery(db, filter).execute();
+export type EventSummaryRow = Awaited<ReturnType<typeof calendarSummaryPage>>[number];
 
 /** Staffing of these events with service names and how many holding assignments fill each line. */
 export async function staffingOf(db: Executor, accountId: number, eventIds: readonly number[]) {

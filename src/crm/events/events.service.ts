@@ -16,12 +16,13 @@ import type { CreateEventInput, EventListQuery, EventView, UpdateEventInput } fr
 import { updateEventInTransaction } from './event-update.js';
 import { loadEventSummaries, loadEventViews } from './event-view.js';
 import {
+  calendarPage,
+  calendarSummaryPage,
   deleteEvent,
   eventHasHistory,
   findEvent,
   insertEvent,
   listCalendar,
-  listCalendarSummaries,
   replaceStaffing,
 } from './events.repo.js';
 
@@ -40,13 +41,21 @@ export function createEventsService(deps: EventsDeps) {
     get,
 
     async list(accountId: number, query: EventListQuery) {
-      const { rows, count } = await listCalendar(db, calendarFilterOf(accountId, query, pageWindow(query)));
+      const { rows, count } = await listCalendar(
+        db,
+        calendarFilterOf(accountId, query, pageWindow(query)),
+        calendarPage,
+      );
       return { meta: { count, current_page: query.page }, payload: await loadEventViews(db, accountId, rows) };
     },
 
     /** The same page as `list`, as the calendar draws it (EventSummary). */
     async summaries(accountId: number, query: EventListQuery) {
-      const { rows, count } = await listCalendarSummaries(db, calendarFilterOf(accountId, query, pageWindow(query)));
+      const { rows, count } = await listCalendar(
+        db,
+        calendarFilterOf(accountId, query, pageWindow(query)),
+        calendarSummaryPage,
+      );
       return { meta: { count, current_page: query.page }, payload: await loadEventSummaries(db, accountId, rows) };
     },
 
