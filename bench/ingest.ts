@@ -248,12 +248,12 @@ async function waitProcessed(processed: () => Promise<number>, expected: number)
   return { at: undefined, count };
 }
 
-/** Webhook jobs done, from Santana's own /metrics (the embedded database can be opened by one process only). */
-async function webhookJobsDone(url: string): Promise<number> {
+/** Webhooks processed, from Santana's own /metrics (the embedded database can be opened by one process only). */
+async function webhooksDone(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   let done = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith('jobs_processed_total{') && line.includes('name="whatsapp.process_webhook"')) {
+    if (line.startsWith('webhooks_processed_total{') && line.includes('provider="whatsapp"')) {
       if (line.includes('outcome="done"')) done += Number(line.slice(line.lastIndexOf(' ') + 1));
     }
   }
@@ -481,7 +481,7 @@ async function embeddedSection(): Promise<void> {
   try {
     run = await ingest(server, {
       requests: REQUESTS.embedded,
-      processed: (s) => webhookJobsDone(s.url),
+      processed: (s) => webhooksDone(s.url),
     });
   } finally {
     await server.stop();

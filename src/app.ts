@@ -345,7 +345,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     createJobRegistry([
       systemProbeJob,
       businessEvents.job,
-      createProcessWebhookJob({ db, inboxes, inbound }),
+      createProcessWebhookJob({ db, inboxes, inbound, metrics }),
       createDownloadMediaJob({ db, graph, targets, storage: mediaStorage, events }),
       sendMessageJob,
       // Sends the WhatsApp message it queues itself (in the same job), through the send job's code.

@@ -19,6 +19,12 @@ export function createMetrics() {
       labelNames: ['queue', 'name', 'outcome'] as const,
       registers: [registry],
     }),
+    webhooksProcessed: new Counter({
+      name: 'webhooks_processed_total',
+      help: 'Stored provider webhooks processed, by provider and outcome (done, skipped, failed)',
+      labelNames: ['provider', 'outcome'] as const,
+      registers: [registry],
+    }),
     jobDuration: new Histogram({
       name: 'job_duration_seconds',
       help: 'Job handler duration',

@@ -27,7 +27,7 @@ beforeAll(async () => {
     logger: t.app.logger,
     businessEvents: t.app.services.businessEvents,
   });
-  processor = createWebhookProcessor({ db: t.db, inboxes: t.app.services.inboxes, inbound });
+  processor = createWebhookProcessor({ db: t.db, inboxes: t.app.services.inboxes, inbound, metrics: t.app.metrics });
   t.app.events.subscribe((event) => published.push(event));
 });
 afterAll(async () => {
@@ -277,5 +277,76 @@ describe('WhatsApp inbound: a batch of webhooks', () => {
     } finally {
       await t.db.deleteFrom('inbox_members').where('user_id', '=', user.id).execute();
     }
+  });
+
+  it('runs a job of several webhooks: one that fails fails the job, and its retry runs only what is left', async () => {
+    const from = newPhone();
+    const job = t.app.jobs.definition('whatsapp.process_webhook');
+    const context = (attempt: number) => ({
+      jobId: 0,
+      attempt,
+      maxAttempts: 10,
+      signal: new AbortController().signal,
+      logger: t.app.logger,
+    });
+    const stored = async (wamid: string) => {
+      const response = await postWebhook(
+        t,
+        textPayload(inbox.phoneNumberId, { from, wamid, text: wamid }),
+        inbox.appSecret,
+      );
+      expect(response.statusCode).toBe(200);
+      return t.db.selectFrom('raw_webhooks').select('id').where('body', 'like', `%${wamid}%`).executeTakeFirstOrThrow();
+    };
+    const first = await stored(`wamid.job-${run}-0`);
+    // A body the job cannot read (stored before a bug fix, say): only that webhook must fail.
+    const broken = await t.db
+      .insertInto('raw_webhooks')
+      .values({
+        provider: 'whatsapp',
+        body_sha256: `broken-${run}`,
+        body: JSON.stringify({ object: 'whatsapp_business_account', entry: 'x' }),
+        inbox_id: inbox.id,
+        account_id: 1,
+        unroutable: false,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const last = await stored(`wamid.job-${run}-2`);
+    const payload = { rawWebhookIds: [first.id, broken.id, last.id] };
+
+    await expect(job.handler(payload, context(1))).rejects.toThrow(
+      new RegExp(`1 of 3 webhook\\(s\\) failed \\(raw webhooks ${broken.id}\\)`),
+    );
+    expect((await messagesOf(from)).map((row) => row.source_id)).toEqual([`wamid.job-${run}-0`, `wamid.job-${run}-2`]);
+    const processedAt = async () =>
+      (
+        await t.db
+          .selectFrom('raw_webhooks')
+          .select(['id', 'processed_at'])
+          .where('id', 'in', payload.rawWebhookIds)
+          .orderBy('id')
+          .execute()
+      ).map((row) => row.processed_at?.getTime() ?? null);
+    const before = await processedAt();
+    expect(before.map((at) => at !== null)).toEqual([true, false, true]);
+
+    // Fixed meanwhile: the retry processes the one left and leaves the others as they were.
+    await t.db
+      .updateTable('raw_webhooks')
+      .set({
+        body: JSON.stringify(
+          textPayload(inbox.phoneNumberId, { from, wamid: `wamid.job-${run}-1`, text: 'consertada' }),
+        ),
+      })
+      .where('id', '=', broken.id)
+      .execute();
+    await expect(job.handler(payload, context(2))).resolves.toBe('done');
+    const after = await processedAt();
+    expect([after[0], after[2]]).toEqual([before[0], before[2]]);
+    expect(after[1]).not.toBeNull();
+    expect((await messagesOf(from)).map((row) => row.source_id).sort()).toEqual(
+      [0, 1, 2].map((n) => `wamid.job-${run}-${n}`),
+    );
   });
 });

@@ -68,6 +68,19 @@ export const rawWebhooksRepo = {
     return db.selectFrom('raw_webhooks').selectAll().where('id', 'in', ids).orderBy('id').execute();
   },
 
+  /** Those of `ids` not processed yet, in id order. */
+  async unprocessed(db: Kysely<Database>, ids: number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await db
+      .selectFrom('raw_webhooks')
+      .select('id')
+      .where('id', 'in', ids)
+      .where('processed_at', 'is', null)
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => row.id);
+  },
+
   async markProcessed(db: Kysely<Database>, ids: number[], error: string | null): Promise<void> {
     if (ids.length === 0) return;
     await db.updateTable('raw_webhooks').set({ processed_at: sql`now()`, error }).where('id', 'in', ids).execute();

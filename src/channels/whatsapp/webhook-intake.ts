@@ -18,8 +18,8 @@ const MAX_BATCH = 200;
 
 /**
  * Stores webhook bodies with the jobs that will process them, by group commit: deliveries that arrive
- * while earlier batches are committing wait and commit together (one INSERT of bodies, one of jobs, one
- * commit, one push to the queue). The database's flush to disk, which bounds how many webhooks per
+ * while earlier batches are committing wait and commit together (one INSERT of bodies, one job per account
+ * for all of them, one commit, one push to the queue). The database's flush to disk, which bounds how many webhooks per
  * second can be acknowledged, is paid once per batch; each caller hears back once its own row is committed.
  */
 export function createWebhookIntake(deps: { db: Db; jobs: JobSystem }) {
@@ -29,17 +29,21 @@ export function createWebhookIntake(deps: { db: Db; jobs: JobSystem }) {
   async function storeTogether(items: NewRawWebhook[]): Promise<Stored[]> {
     return inTransaction(deps.db, async (tx) => {
       const stored = await rawWebhooksRepo.storeMany(tx.trx, items);
-      const jobs = items.flatMap((item, index) => {
+      // One job per account for what this commit stored: a job per webhook cost a queue round trip, a
+      // job row and its claim and completion each, more than processing the message itself.
+      const idsByAccount = new Map<number | null, number[]>();
+      items.forEach((item, index) => {
         const row = stored[index];
-        if (!row?.created || item.unroutable) return [];
-        return [
-          {
-            name: 'whatsapp.process_webhook' as const,
-            payload: { rawWebhookId: row.id },
-            options: { key: `raw-webhook:${row.id}`, accountId: item.accountId },
-          },
-        ];
+        if (!row?.created || item.unroutable) return;
+        const ids = idsByAccount.get(item.accountId);
+        if (ids) ids.push(row.id);
+        else idsByAccount.set(item.accountId, [row.id]);
       });
+      const jobs = [...idsByAccount].map(([accountId, rawWebhookIds]) => ({
+        name: 'whatsapp.process_webhook' as const,
+        payload: { rawWebhookIds: rawWebhookIds.sort((a, b) => a - b) },
+        options: { accountId },
+      }));
       await deps.jobs.enqueueMany(jobs, tx);
       return stored;
     });

@@ -7,6 +7,7 @@ import { lockSenders, senderLockKey } from '../../inbox/contact-resolution.js';
 import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
 import { messagesRepo } from '../../inbox/messages.repo.js';
 import type { JobOutcome } from '../../jobs/job-definition.js';
+import type { Metrics } from '../../shared/metrics.js';
 import { parseJsonWithoutNul } from '../../shared/text.js';
 import { type BatchEvent, storedWamidKey, type WhatsAppInboundService } from './inbound.service.js';
 import { rawWebhooksRepo } from './raw-webhooks.repo.js';
@@ -48,9 +49,16 @@ function senderOf(event: InboundEvent) {
  * concurrent batches never deadlock on each other. When a batch fails, each webhook is retried on its own,
  * so one bad payload fails only its own job.
  */
-export function createWebhookProcessor(deps: { db: Db; inboxes: InboxesRepo; inbound: WhatsAppInboundService }) {
+export function createWebhookProcessor(deps: {
+  db: Db;
+  inboxes: InboxesRepo;
+  inbound: WhatsAppInboundService;
+  metrics: Metrics;
+}) {
   let waiting: Waiting[] = [];
   let inFlight = 0;
+  const counted = (outcome: JobOutcome | 'failed', count = 1) =>
+    deps.metrics.webhooksProcessed.inc({ provider: 'whatsapp', outcome }, count);
 
   /** Reads and routes the webhooks (outside the transaction: PGlite has one connection, which it holds). */
   async function route(ids: number[]): Promise<{ routed: Routed[]; failed: Map<number, unknown> }> {
@@ -156,11 +164,13 @@ export function createWebhookProcessor(deps: { db: Db; inboxes: InboxesRepo; inb
       const results = await processTogether(batch.map((entry) => entry.id));
       for (const entry of batch) {
         const result = results.get(entry.id) ?? 'skipped';
+        counted(typeof result === 'string' ? result : 'failed');
         if (typeof result === 'string') entry.resolve(result);
         else entry.reject(result.error);
       }
     } catch (error) {
       if (batch.length === 1 || isDatabaseUnavailable(error)) {
+        counted('failed', batch.length);
         for (const entry of batch) entry.reject(error);
         return;
       }
