@@ -55,7 +55,7 @@ const WARMUP_REQUESTS = 500;
 const MEASURE_SECONDS = 10;
 // --requests=N overrides both (a quick look while optimising).
 const requestsOverride = Number(process.argv.find((arg) => arg.startsWith('--requests='))?.split('=')[1]) || undefined;
-const REQUESTS = { postgres: requestsOverride ?? 20_000, embedded: requestsOverride ?? 10_000 };
+const REQUESTS = { postgres: requestsOverride ?? 30_000, embedded: requestsOverride ?? 10_000 };
 // --senders=N: how many people write (2,000 by default); fewer means fewer first messages (a diagnosis aid).
 const SENDERS = Number(process.argv.find((arg) => arg.startsWith('--senders='))?.split('=')[1]) || 2_000;
 const PROCESS_TIMEOUT_MS = 60_000;
@@ -151,6 +151,8 @@ interface Fired {
   /** wamids answered 2xx. */
   acknowledged: Set<string>;
   startedAt: number;
+  /** When the last answer came in (autocannon itself only notices the end on its 1-second tick). */
+  lastAnswerAt: number;
 }
 
 /** Posts each delivery once, CONNECTIONS at a time, for at most MEASURE_SECONDS; remembers the 2xx wamids. */
@@ -158,6 +160,7 @@ async function fire(url: string, deliveries: Delivery[]): Promise<Fired> {
   const acknowledged = new Set<string>();
   let next = 0;
   const startedAt = performance.now();
+  let lastAnswerAt = startedAt;
   let stopTimer: NodeJS.Timeout | undefined;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -181,6 +184,7 @@ async function fire(url: string, deliveries: Delivery[]): Promise<Fired> {
             },
             onResponse: (status, _body, context) => {
               const wamid = (context as { wamid?: string }).wamid;
+              lastAnswerAt = performance.now();
               if (status >= 200 && status < 300 && wamid) acknowledged.add(wamid);
             },
           },
@@ -192,7 +196,7 @@ async function fire(url: string, deliveries: Delivery[]): Promise<Fired> {
     stopTimer = setTimeout(() => instance.stop(), MEASURE_SECONDS * 1000);
   });
   clearTimeout(stopTimer);
-  return { result, acknowledged, startedAt };
+  return { result, acknowledged, startedAt, lastAnswerAt };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -290,7 +294,7 @@ async function ingest(server: Server, mode: Mode) {
   const cpuBefore = cpuSeconds(server.pid);
   const transactionsBefore = await mode.transactions?.();
   const fired = await fire(server.url, deliveries);
-  const ackedAt = performance.now();
+  const ackedAt = fired.lastAnswerAt;
   const done = await waitProcessed(async () => (await mode.processed(server)) - baseline, fired.acknowledged.size);
   const transactionsAfter = await mode.transactions?.();
   return {
@@ -453,11 +457,20 @@ async function postgresSection(): Promise<void> {
   await counter.connect();
   let server: Server | undefined;
   try {
+    const __dir = tempDir('pg');
     server = await startSantana({
       env: { ...WHATSAPP_ENV, DATABASE_URL: url, REDIS_URL, REDIS_PREFIX },
-      dataDir: tempDir('pg'),
+      dataDir: __dir,
       label: 'ingest-pg',
+      args: process.env.SPLIT ? ['--role=api'] : undefined,
     });
+    if (process.env.SPLIT)
+      await startSantana({
+        env: { ...WHATSAPP_ENV, DATABASE_URL: url, REDIS_URL, REDIS_PREFIX },
+        dataDir: __dir,
+        label: 'ingest-pg-worker',
+        args: ['--role=worker'],
+      });
     const messages = async () => Number((await counter.query('SELECT count(*) AS n FROM messages')).rows[0]?.n ?? 0);
     const run = await ingest(server, {
       requests: REQUESTS.postgres,

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import type { Expression, QueryCreator } from 'kysely';
 import type { Db } from '../db/client.js';
-import type { Job, JobStatus } from '../db/schema.js';
+import type { Database, Job, JobStatus } from '../db/schema.js';
 import type { TxContext } from '../db/transaction.js';
 import { createBatcher } from '../shared/batcher.js';
 import { type Clock, systemClock } from '../shared/clock.js';
@@ -216,6 +217,31 @@ export function createJobSystem(deps: JobSystemDeps) {
       const running = runner.execute(job, run);
       claimedHere.delete(job.id);
       await running;
+    },
+
+    /**
+     * Enqueues one job of `name` per row of `source` (its `payload` and `account_id`) in the statement
+     * `statement` begins, which it runs and then pushes the jobs: see `JobsRepo.insertFrom`. The push is
+     * not awaited, since the jobs are committed already (the scheduler's sweep pushes any it misses); the
+     * payloads are checked by the runner, like every job's.
+     */
+    async enqueueFrom<DB extends Database>(
+      name: JobName,
+      statement: QueryCreator<DB>,
+      source: Expression<{ payload: unknown; account_id: number | null }>,
+    ): Promise<number> {
+      const definition = requireRegistry().require(name);
+      const inserted = await repo.insertFrom(
+        statement,
+        {
+          name,
+          queue: definition.queue ?? JOB_DEFAULTS.queue,
+          maxAttempts: definition.maxAttempts ?? JOB_DEFAULTS.maxAttempts,
+        },
+        source,
+      );
+      if (inserted.length > 0) void driver.push(inserted);
+      return inserted.length;
     },
 
     async enqueueMany(

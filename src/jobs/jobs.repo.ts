@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Expression, type Kysely, type QueryCreator, sql } from 'kysely';
 import type { Db } from '../db/client.js';
 import type { Database, Job, JobStatus } from '../db/schema.js';
 
@@ -52,6 +52,37 @@ export function createJobsRepo(db: Db) {
         )
         .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
         .returning(['id', 'queue', 'name', 'attempts', 'status'])
+        .execute();
+    },
+
+    /**
+     * Inserts queued jobs of one kind, one per row of `source` (its `payload` and `account_id`), in a
+     * statement `statement` begins: after a data-modifying CTE, the rows the jobs are about and the jobs
+     * commit together in one round trip, with no transaction around them.
+     */
+    async insertFrom<DB extends Database>(
+      statement: QueryCreator<DB>,
+      kind: { name: string; queue: string; maxAttempts: number },
+      source: Expression<{ payload: unknown; account_id: number | null }>,
+    ): Promise<QueuedRef[]> {
+      // The statement's CTE belongs at its top: the inner SELECT is built without it.
+      return (statement as unknown as QueryCreator<Database>)
+        .insertInto('jobs')
+        .columns(['name', 'queue', 'payload', 'status', 'run_at', 'account_id', 'max_attempts'])
+        .expression(
+          db
+            .selectFrom(sql<{ payload: unknown; account_id: number | null }>`(${source})`.as('source'))
+            .select([
+              sql<string>`${kind.name}`.as('name'),
+              sql<string>`${kind.queue}`.as('queue'),
+              'source.payload',
+              sql<JobStatus>`'queued'`.as('status'),
+              sql<Date>`now()`.as('run_at'),
+              'source.account_id',
+              sql<number>`${kind.maxAttempts}::int`.as('max_attempts'),
+            ]),
+        )
+        .returning(['id', 'queue', 'name', 'attempts'])
         .execute();
     },
 

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type QueryCreator, sql } from 'kysely';
 import type { Db } from '../../db/client.js';
 import type { Database } from '../../db/schema.js';
 
@@ -13,12 +13,11 @@ export interface NewRawWebhook {
 
 export const rawWebhooksRepo = {
   /**
-   * Stores bodies once each (unique on their SHA-256), in one statement. Returns one result per input, in
-   * order: a body stored earlier (or twice in this call) gets the first row's id with `created: false`.
+   * The statement that stores bodies once each (unique on their SHA-256; a body stored before, or twice
+   * in `values`, is left out), returning the new rows: for a CTE, so their jobs go in the same statement.
    */
-  async storeMany(db: Kysely<Database>, values: NewRawWebhook[]): Promise<Array<{ id: number; created: boolean }>> {
-    if (values.length === 0) return [];
-    const inserted = await db
+  insertNew(db: QueryCreator<Database>, values: NewRawWebhook[]) {
+    return db
       .insertInto('raw_webhooks')
       .values(
         values.map((value) => ({
@@ -31,32 +30,7 @@ export const rawWebhooksRepo = {
         })),
       )
       .onConflict((conflict) => conflict.column('body_sha256').doNothing())
-      .returning(['id', 'body_sha256'])
-      .execute();
-    const created = new Map(inserted.map((row) => [row.body_sha256, row.id]));
-    const missing = values.map((value) => value.sha256).filter((sha256) => !created.has(sha256));
-    const existing = new Map(
-      missing.length === 0
-        ? []
-        : (
-            await db
-              .selectFrom('raw_webhooks')
-              .select(['id', 'body_sha256'])
-              .where('body_sha256', 'in', [...new Set(missing)])
-              .execute()
-          ).map((row) => [row.body_sha256, row.id]),
-    );
-    const reported = new Set<string>();
-    return values.map((value) => {
-      const id = created.get(value.sha256);
-      if (id !== undefined && !reported.has(value.sha256)) {
-        reported.add(value.sha256);
-        return { id, created: true };
-      }
-      const first = id ?? existing.get(value.sha256);
-      if (first === undefined) throw new Error(`Raw webhook ${value.sha256} vanished while storing it`);
-      return { id: first, created: false };
-    });
+      .returning(['id', 'account_id', 'unroutable']);
   },
 
   async find(db: Db, id: number) {

@@ -1,62 +1,51 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/client.js';
 import { isDatabaseUnavailable } from '../../db/errors.js';
-import { inTransaction } from '../../db/transaction.js';
 import type { JobSystem } from '../../jobs/job-system.js';
 import { type NewRawWebhook, rawWebhooksRepo } from './raw-webhooks.repo.js';
 
-type Stored = { id: number; created: boolean };
-
 interface Waiting {
   item: NewRawWebhook;
-  resolve: (stored: Stored) => void;
+  resolve: () => void;
   reject: (error: unknown) => void;
 }
 
 /** Batches committing at once; more would only queue for pool connections the workers need too. */
 const MAX_IN_FLIGHT = 2;
+/** Below the most webhooks one processing job may name (MAX_WEBHOOKS_PER_JOB). */
 const MAX_BATCH = 200;
 
 /**
  * Stores webhook bodies with the jobs that will process them, by group commit: deliveries that arrive
- * while earlier batches are committing wait and commit together (one INSERT of bodies, one job per account
- * for all of them, one commit, one push to the queue). The database's flush to disk, which bounds how many webhooks per
- * second can be acknowledged, is paid once per batch; each caller hears back once its own row is committed.
+ * while earlier batches are committing wait and commit together — one statement that inserts the bodies
+ * and one job per account naming them, so one round trip and one flush to disk. The flush bounds how many
+ * webhooks per second can be acknowledged; each caller hears back once its own row is committed.
  */
 export function createWebhookIntake(deps: { db: Db; jobs: JobSystem }) {
   let waiting: Waiting[] = [];
   let inFlight = 0;
 
-  async function storeTogether(items: NewRawWebhook[]): Promise<Stored[]> {
-    return inTransaction(deps.db, async (tx) => {
-      const stored = await rawWebhooksRepo.storeMany(tx.trx, items);
-      // One job per account for what this commit stored: a job per webhook cost a queue round trip, a
-      // job row and its claim and completion each, more than processing the message itself.
-      const idsByAccount = new Map<number | null, number[]>();
-      items.forEach((item, index) => {
-        const row = stored[index];
-        if (!row?.created || item.unroutable) return;
-        const ids = idsByAccount.get(item.accountId);
-        if (ids) ids.push(row.id);
-        else idsByAccount.set(item.accountId, [row.id]);
-      });
-      const jobs = [...idsByAccount].map(([accountId, rawWebhookIds]) => ({
-        name: 'whatsapp.process_webhook' as const,
-        payload: { rawWebhookIds: rawWebhookIds.sort((a, b) => a - b) },
-        options: { accountId },
-      }));
-      await deps.jobs.enqueueMany(jobs, tx);
-      return stored;
-    });
+  async function storeTogether(items: NewRawWebhook[]): Promise<void> {
+    const statement = deps.db.with('stored', (db) => rawWebhooksRepo.insertNew(db, items));
+    await deps.jobs.enqueueFrom(
+      'whatsapp.process_webhook',
+      statement,
+      deps.db
+        .withTables<{ stored: { id: number; account_id: number | null; unroutable: boolean } }>()
+        .selectFrom('stored')
+        .select([
+          sql<unknown>`jsonb_build_object('rawWebhookIds', jsonb_agg(stored.id ORDER BY stored.id))`.as('payload'),
+          'stored.account_id',
+        ])
+        .where('stored.unroutable', '=', false)
+        .groupBy('stored.account_id'),
+    );
   }
 
   async function commit(batch: Waiting[]): Promise<void> {
     try {
-      const stored = await storeTogether(batch.map((entry) => entry.item));
-      batch.forEach((entry, index) => {
-        const row = stored[index];
-        if (row) entry.resolve(row);
-        else entry.reject(new Error('Webhook not stored'));
-      });
+      await storeTogether(batch.map((entry) => entry.item));
+      for (const entry of batch) entry.resolve();
     } catch (error) {
       if (batch.length === 1 || isDatabaseUnavailable(error)) {
         for (const entry of batch) entry.reject(error);
@@ -82,8 +71,8 @@ export function createWebhookIntake(deps: { db: Db; jobs: JobSystem }) {
 
   return {
     /** Resolves once the body (and its job, when it is routable and new) is committed. */
-    store(item: NewRawWebhook): Promise<Stored> {
-      return new Promise<Stored>((resolve, reject) => {
+    store(item: NewRawWebhook): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
         waiting.push({ item, resolve, reject });
         // Let the deliveries read in this turn of the event loop join the batch.
         if (waiting.length === 1) setImmediate(drain);
