@@ -23,6 +23,8 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+const MAX_EVENTS_PER_MESSAGE = 250;
+
 /** In-process fan-out, or Redis pub/sub across processes when REDIS_URL is set. */
 export function createEventBus(deps: {
   logger: Logger;
@@ -42,13 +44,32 @@ export function createEventBus(deps: {
       .catch((error) => deps.logger.warn({ err: error }, 'Could not subscribe to events'));
     deps.redis.subscriber.on('message', (received, message) => {
       if (received !== channel) return;
+      let parsed: AccountEvent | AccountEvent[];
       try {
-        local.emit('event', JSON.parse(message) as AccountEvent);
+        parsed = JSON.parse(message) as AccountEvent | AccountEvent[];
       } catch (error) {
         deps.logger.warn({ err: error }, 'Ignoring a malformed event from Redis');
+        return;
       }
+      for (const event of Array.isArray(parsed) ? parsed : [parsed]) local.emit('event', event);
     });
   }
+
+  // Events published in one turn of the event loop (a batch of webhooks announces hundreds) go to Redis
+  // as one message, a JSON array in publishing order: one command and one delivery to each process.
+  let outbox: Array<{ name: string; json: string }> = [];
+  const flush = () => {
+    const sending = outbox;
+    outbox = [];
+    for (let start = 0; start < sending.length; start += MAX_EVENTS_PER_MESSAGE) {
+      const chunk = sending.slice(start, start + MAX_EVENTS_PER_MESSAGE);
+      const message = chunk.length === 1 ? (chunk[0]?.json ?? '') : `[${chunk.map((item) => item.json).join(',')}]`;
+      deps.redis?.publisher.publish(channel, message).catch((error) => {
+        // Realtime is best effort: clients resync from the API when they reconnect.
+        deps.logger.warn({ err: error, events: chunk.map((item) => item.name) }, 'Could not publish events');
+      });
+    }
+  };
 
   return {
     publish(unstamped) {
@@ -58,10 +79,8 @@ export function createEventBus(deps: {
         local.emit('event', event);
         return;
       }
-      deps.redis.publisher.publish(channel, JSON.stringify(event)).catch((error) => {
-        // Realtime is best effort: clients resync from the API when they reconnect.
-        deps.logger.warn({ err: error, event: event.name }, 'Could not publish event');
-      });
+      outbox.push({ name: event.name, json: JSON.stringify(event) });
+      if (outbox.length === 1) setImmediate(flush);
     },
     subscribe(listener) {
       local.on('event', listener);
@@ -72,6 +91,7 @@ export function createEventBus(deps: {
       return () => published.off('event', listener);
     },
     async close() {
+      if (outbox.length > 0) flush();
       local.removeAllListeners();
       published.removeAllListeners();
     },

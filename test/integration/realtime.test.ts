@@ -1,5 +1,8 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/eventually.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { onPostgres, testRedisUrl } from '../helpers/test-database.js';
 import { createWhatsAppInbox, postWebhook, type TestInbox, textPayload } from '../helpers/whatsapp.js';
 
 let t: TestApp;
@@ -190,5 +193,32 @@ describe('the realtime stream (SSE)', () => {
     expect(outsiderStream.events.filter((event) => event.event.startsWith('message'))).toEqual([]);
     await memberStream.close();
     await outsiderStream.close();
+  });
+});
+
+describe.runIf(onPostgres && testRedisUrl)('the realtime stream across processes (Redis)', () => {
+  it('sends the events of one turn as one Redis message, and every process gets them in order', async () => {
+    const second = await createTestApp({ database: t.database, env: { REDIS_PREFIX: t.config.redis?.prefix } });
+    const raw = new Redis(testRedisUrl ?? '');
+    try {
+      const messages: string[] = [];
+      await raw.subscribe(`${t.config.redis?.prefix}:events`);
+      raw.on('message', (_channel, message) => messages.push(message));
+      const seen: string[] = [];
+      second.app.events.subscribe((event) => {
+        if (event.name === 'test.ordered') seen.push(String(event.data.n));
+      });
+      for (const n of [1, 2, 3]) t.app.events.publish({ accountId: 1, name: 'test.ordered', data: { n } });
+      await eventually(() => seen.length >= 3);
+      expect(seen).toEqual(['1', '2', '3']);
+      const ours = messages.filter((message) => message.includes('test.ordered'));
+      expect(ours).toHaveLength(1);
+      expect((JSON.parse(ours[0] ?? '[]') as Array<{ data: { n: number } }>).map((event) => event.data.n)).toEqual([
+        1, 2, 3,
+      ]);
+    } finally {
+      raw.disconnect();
+      await second.close();
+    }
   });
 });
