@@ -100,6 +100,10 @@ export function createJobSystem(deps: JobSystemDeps) {
     },
   });
   let consuming = false;
+  // The queues this process's workers take jobs from (startWorker).
+  let consumedQueues = new Set<string>();
+  // Jobs enqueueFrom started here, by queue: up to the queue's concurrency, as a worker would take them.
+  const startedHere = new Map<string, number>();
   let scheduling = false;
   let renewTimer: NodeJS.Timeout | undefined;
 
@@ -221,9 +225,9 @@ export function createJobSystem(deps: JobSystemDeps) {
 
     /**
      * Enqueues one job of `name` per row of `source` (its `payload` and `account_id`) in the statement
-     * `statement` begins, which it runs and then pushes the jobs: see `JobsRepo.insertFrom`. The push is
-     * not awaited, since the jobs are committed already (the scheduler's sweep pushes any it misses); the
-     * payloads are checked by the runner, like every job's.
+     * `statement` begins, which it runs: see `JobsRepo.insertFrom`. Queued jobs are pushed without awaiting
+     * the push, since they are committed already (the scheduler's sweep pushes any it misses); the payloads
+     * are checked by the runner, like every job's.
      */
     async enqueueFrom<DB extends Database>(
       name: JobName,
@@ -231,17 +235,28 @@ export function createJobSystem(deps: JobSystemDeps) {
       source: Expression<{ payload: unknown; account_id: number | null }>,
     ): Promise<number> {
       const definition = requireRegistry().require(name);
-      const inserted = await repo.insertFrom(
-        statement,
-        {
-          name,
-          queue: definition.queue ?? JOB_DEFAULTS.queue,
-          maxAttempts: definition.maxAttempts ?? JOB_DEFAULTS.maxAttempts,
-        },
-        source,
-      );
-      if (inserted.length > 0) void driver.push(inserted);
-      return inserted.length;
+      const queue = definition.queue ?? JOB_DEFAULTS.queue;
+      const kind = { name, queue, maxAttempts: definition.maxAttempts ?? JOB_DEFAULTS.maxAttempts };
+      const limit = requireRegistry().concurrencyOf(queue) ?? deps.concurrency ?? 16;
+      const runHere =
+        consuming && consumedQueues.has(queue) && !runner.isStopping() && (startedHere.get(queue) ?? 0) < limit;
+      if (!runHere) {
+        const inserted = await repo.insertFrom(statement, kind, source);
+        if (inserted.length > 0) void driver.push(inserted);
+        return inserted.length;
+      }
+      // This process runs the queue and has a free slot: the jobs are inserted leased to it and start at
+      // once, with no trip through the queue (no push, no claim). If it dies first, their leases run out
+      // and the sweep queues them like any job's.
+      const claimed = await repo.insertFrom(statement, kind, source, { leaseMs, owner });
+      for (const job of claimed) {
+        claimedHere.add(job.id);
+        startedHere.set(queue, (startedHere.get(queue) ?? 0) + 1);
+        void this.runClaimed(job)
+          .catch((error) => logger.warn({ err: error, jobId: job.id }, 'Could not finish a job; it will run again'))
+          .finally(() => startedHere.set(queue, (startedHere.get(queue) ?? 1) - 1));
+      }
+      return claimed.length;
     },
 
     async enqueueMany(
@@ -261,6 +276,7 @@ export function createJobSystem(deps: JobSystemDeps) {
 
     startWorker(options: { concurrency?: number; queues?: string[] } = {}) {
       consuming = true;
+      consumedQueues = new Set(options.queues ?? requireRegistry().queues());
       renewTimer = setInterval(() => void renewLeases(), Math.max(100, Math.floor(leaseMs / 3)));
       return driver.startConsuming(runner, {
         queues: options.queues ?? requireRegistry().queues(),

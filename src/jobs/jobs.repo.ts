@@ -56,19 +56,37 @@ export function createJobsRepo(db: Db) {
     },
 
     /**
-     * Inserts queued jobs of one kind, one per row of `source` (its `payload` and `account_id`), in a
-     * statement `statement` begins: after a data-modifying CTE, the rows the jobs are about and the jobs
-     * commit together in one round trip, with no transaction around them.
+     * Inserts jobs of one kind, one per row of `source` (its `payload` and `account_id`), in a statement
+     * `statement` begins: after a data-modifying CTE, the rows the jobs are about and the jobs commit
+     * together in one round trip, with no transaction around them. Queued, or with `lease` already leased
+     * to this process (to run here at once, as `insertClaimed`).
      */
     async insertFrom<DB extends Database>(
       statement: QueryCreator<DB>,
       kind: { name: string; queue: string; maxAttempts: number },
       source: Expression<{ payload: unknown; account_id: number | null }>,
-    ): Promise<QueuedRef[]> {
+      lease?: { leaseMs: number; owner: string },
+    ): Promise<Job[]> {
+      const leasedColumns = lease
+        ? ([
+            sql<JobStatus>`'running'`.as('status'),
+            sql<number>`1`.as('attempts'),
+            sql<Date>`now() + make_interval(secs => ${lease.leaseMs / 1000})`.as('locked_until'),
+            sql<string>`${lease.owner}`.as('locked_by'),
+          ] as const)
+        : ([sql<JobStatus>`'queued'`.as('status')] as const);
       // The statement's CTE belongs at its top: the inner SELECT is built without it.
       return (statement as unknown as QueryCreator<Database>)
         .insertInto('jobs')
-        .columns(['name', 'queue', 'payload', 'status', 'run_at', 'account_id', 'max_attempts'])
+        .columns([
+          'name',
+          'queue',
+          'payload',
+          'run_at',
+          'account_id',
+          'max_attempts',
+          ...(lease ? (['status', 'attempts', 'locked_until', 'locked_by'] as const) : (['status'] as const)),
+        ])
         .expression(
           db
             .selectFrom(sql<{ payload: unknown; account_id: number | null }>`(${source})`.as('source'))
@@ -76,13 +94,13 @@ export function createJobsRepo(db: Db) {
               sql<string>`${kind.name}`.as('name'),
               sql<string>`${kind.queue}`.as('queue'),
               'source.payload',
-              sql<JobStatus>`'queued'`.as('status'),
               sql<Date>`now()`.as('run_at'),
               'source.account_id',
               sql<number>`${kind.maxAttempts}::int`.as('max_attempts'),
+              ...leasedColumns,
             ]),
         )
-        .returning(['id', 'queue', 'name', 'attempts'])
+        .returningAll()
         .execute();
     },
 
