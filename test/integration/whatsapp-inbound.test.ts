@@ -95,6 +95,8 @@ describe('incoming messages', () => {
     const payload = fixture('pywa__message__text', inbox.phoneNumberId);
     const response = await postWebhook(t, payload, inbox.appSecret);
     expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.json()).toEqual({ received: true });
     await waitForWebhooks(t);
     const message = await messageBySource('wamid.xyzxyz');
     expect(message).toMatchObject({ message_type: 0, content_type: 'text', content: 'Body Text', status: 'received' });

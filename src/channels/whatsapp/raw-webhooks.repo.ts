@@ -37,9 +37,15 @@ export const rawWebhooksRepo = {
     return db.selectFrom('raw_webhooks').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
+  /** What processing reads of stored webhooks. */
   async findMany(db: Kysely<Database>, ids: number[]) {
     if (ids.length === 0) return [];
-    return db.selectFrom('raw_webhooks').selectAll().where('id', 'in', ids).orderBy('id').execute();
+    return db
+      .selectFrom('raw_webhooks')
+      .select(['id', 'body', 'inbox_id', 'received_at'])
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .execute();
   },
 
   /** Those of `ids` not processed yet, in id order. */
