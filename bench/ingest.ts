@@ -457,20 +457,11 @@ async function postgresSection(): Promise<void> {
   await counter.connect();
   let server: Server | undefined;
   try {
-    const __dir = tempDir('pg');
     server = await startSantana({
       env: { ...WHATSAPP_ENV, DATABASE_URL: url, REDIS_URL, REDIS_PREFIX },
-      dataDir: __dir,
+      dataDir: tempDir('pg'),
       label: 'ingest-pg',
-      args: process.env.SPLIT ? ['--role=api'] : undefined,
     });
-    if (process.env.SPLIT)
-      await startSantana({
-        env: { ...WHATSAPP_ENV, DATABASE_URL: url, REDIS_URL, REDIS_PREFIX },
-        dataDir: __dir,
-        label: 'ingest-pg-worker',
-        args: ['--role=worker'],
-      });
     const messages = async () => Number((await counter.query('SELECT count(*) AS n FROM messages')).rows[0]?.n ?? 0);
     const run = await ingest(server, {
       requests: REQUESTS.postgres,
