@@ -345,7 +345,15 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     createJobRegistry([
       systemProbeJob,
       businessEvents.job,
-      createProcessWebhookJob({ db, inboxes, inbound, metrics }),
+      createProcessWebhookJob({
+        db,
+        inboxes,
+        inbound,
+        metrics,
+        // PGlite has one connection, which a batch's transaction holds: smaller batches let the webhook
+        // intake's statements in between (embedded ack p99 ~250 → ~170 ms under a burst).
+        maxBatch: database.kind === 'pglite' ? 50 : undefined,
+      }),
       createDownloadMediaJob({ db, graph, targets, storage: mediaStorage, events }),
       sendMessageJob,
       // Sends the WhatsApp message it queues itself (in the same job), through the send job's code.

@@ -31,6 +31,8 @@ export function createProcessWebhookJob(deps: {
   inboxes: InboxesRepo;
   inbound: WhatsAppInboundService;
   metrics: Metrics;
+  /** Webhooks processed together at most (see createWebhookProcessor). */
+  maxBatch?: number;
 }) {
   const processor = createWebhookProcessor(deps);
   return defineJob({

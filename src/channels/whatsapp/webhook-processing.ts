@@ -26,7 +26,8 @@ interface Waiting {
  * make the next batch bigger, and a bigger batch costs less per webhook (one commit, one of each lookup).
  */
 const MAX_IN_FLIGHT = 1;
-const MAX_BATCH = 250;
+/** Webhooks per batch unless told otherwise (`maxBatch`). */
+const DEFAULT_MAX_BATCH = 250;
 
 interface Routed {
   rawWebhookId: number;
@@ -54,7 +55,9 @@ export function createWebhookProcessor(deps: {
   inboxes: InboxesRepo;
   inbound: WhatsAppInboundService;
   metrics: Metrics;
+  maxBatch?: number;
 }) {
+  const maxBatch = deps.maxBatch ?? DEFAULT_MAX_BATCH;
   let waiting: Waiting[] = [];
   let inFlight = 0;
   const counted = (outcome: JobOutcome | 'failed', count = 1) =>
@@ -182,8 +185,8 @@ export function createWebhookProcessor(deps: {
   function drain(): void {
     while (inFlight < MAX_IN_FLIGHT && waiting.length > 0) {
       // In id order: the order Meta's deliveries were stored in, which is each sender's order.
-      const batch = waiting.slice(0, MAX_BATCH).sort((a, b) => a.id - b.id);
-      waiting = waiting.slice(MAX_BATCH);
+      const batch = waiting.slice(0, maxBatch).sort((a, b) => a.id - b.id);
+      waiting = waiting.slice(maxBatch);
       inFlight++;
       void run(batch).finally(() => {
         inFlight--;
