@@ -455,6 +455,9 @@ async function postgresSection(): Promise<void> {
   // Dropping the scratch database ends this connection; that must not crash the run.
   counter.on('error', () => {});
   await counter.connect();
+  // Counted every 50 ms while messages are processed: a parallel worker forked for each count would take
+  // a share of the CPUs the server is being measured on.
+  await counter.query('SET max_parallel_workers_per_gather = 0');
   let server: Server | undefined;
   try {
     server = await startSantana({
