@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import type { Inbox } from '../../db/schema.js';
+import { lazyChildLoggerFactory } from '../../http/lazy-child-logger.js';
 import { errorResponses } from '../../http/schemas.js';
 import { openCredentials, type WhatsAppCredentials } from '../../inbox/inbox-credentials.js';
 import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
@@ -172,8 +173,10 @@ export async function whatsappWebhookRoutes(
       handler: handshake,
     });
     api.post(url, {
-      // Meta may send thousands a second: no "incoming request"/"request completed" lines at the default level.
+      // Meta may send thousands a second: no "incoming request"/"request completed" lines at the default level,
+      // and no per-request child logger unless something is logged.
       logLevel: 'warn',
+      childLoggerFactory: lazyChildLoggerFactory,
       schema: {
         ...schema,
         summary: 'Receber eventos da WhatsApp Cloud API (assinados com X-Hub-Signature-256)',
