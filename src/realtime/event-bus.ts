@@ -44,9 +44,14 @@ export function createEventBus(deps: {
       .catch((error) => deps.logger.warn({ err: error }, 'Could not subscribe to events'));
     deps.redis.subscriber.on('message', (received, message) => {
       if (received !== channel) return;
+      // "<process tag>|<JSON>": this process's own events were delivered when published. (A bare JSON
+      // message comes from a process of an earlier version, during an upgrade.)
+      const bare = message.startsWith('{') || message.startsWith('[');
+      const separator = bare ? -1 : message.indexOf('|');
+      if (!bare && message.slice(0, separator) === processTag) return;
       let parsed: AccountEvent | AccountEvent[];
       try {
-        parsed = JSON.parse(message) as AccountEvent | AccountEvent[];
+        parsed = JSON.parse(bare ? message : message.slice(separator + 1)) as AccountEvent | AccountEvent[];
       } catch (error) {
         deps.logger.warn({ err: error }, 'Ignoring a malformed event from Redis');
         return;
@@ -56,14 +61,15 @@ export function createEventBus(deps: {
   }
 
   // Events published in one turn of the event loop (a batch of webhooks announces hundreds) go to Redis
-  // as one message, a JSON array in publishing order: one command and one delivery to each process.
+  // as one message, a JSON array in publishing order: one command and one delivery to each other process.
   let outbox: Array<{ name: string; json: string }> = [];
   const flush = () => {
     const sending = outbox;
     outbox = [];
     for (let start = 0; start < sending.length; start += MAX_EVENTS_PER_MESSAGE) {
       const chunk = sending.slice(start, start + MAX_EVENTS_PER_MESSAGE);
-      const message = chunk.length === 1 ? (chunk[0]?.json ?? '') : `[${chunk.map((item) => item.json).join(',')}]`;
+      const json = chunk.length === 1 ? (chunk[0]?.json ?? '') : `[${chunk.map((item) => item.json).join(',')}]`;
+      const message = `${processTag}|${json}`;
       deps.redis?.publisher.publish(channel, message).catch((error) => {
         // Realtime is best effort: clients resync from the API when they reconnect.
         deps.logger.warn({ err: error, events: chunk.map((item) => item.name) }, 'Could not publish events');
@@ -75,10 +81,9 @@ export function createEventBus(deps: {
     publish(unstamped) {
       const event = { ...unstamped, id: `${Date.now().toString(36)}-${(sequence++).toString(36)}-${processTag}` };
       published.emit('event', event);
-      if (!deps.redis) {
-        local.emit('event', event);
-        return;
-      }
+      // This process's listeners hear it at once; other processes through Redis.
+      local.emit('event', event);
+      if (!deps.redis) return;
       outbox.push({ name: event.name, json: JSON.stringify(event) });
       if (outbox.length === 1) setImmediate(flush);
     },

@@ -205,17 +205,38 @@ describe.runIf(onPostgres && testRedisUrl)('the realtime stream across processes
       await raw.subscribe(`${t.config.redis?.prefix}:events`);
       raw.on('message', (_channel, message) => messages.push(message));
       const seen: string[] = [];
+      const own: string[] = [];
       second.app.events.subscribe((event) => {
-        if (event.name === 'test.ordered') seen.push(String(event.data.n));
+        if (event.name.startsWith('test.')) seen.push(String(event.data.n));
+      });
+      t.app.events.subscribe((event) => {
+        if (event.name.startsWith('test.')) own.push(String(event.data.n));
       });
       for (const n of [1, 2, 3]) t.app.events.publish({ accountId: 1, name: 'test.ordered', data: { n } });
+      // The publishing process hears its own events at once, and only once (Redis brings them back too).
+      expect(own).toEqual(['1', '2', '3']);
       await eventually(() => seen.length >= 3);
       expect(seen).toEqual(['1', '2', '3']);
       const ours = messages.filter((message) => message.includes('test.ordered'));
       expect(ours).toHaveLength(1);
-      expect((JSON.parse(ours[0] ?? '[]') as Array<{ data: { n: number } }>).map((event) => event.data.n)).toEqual([
+      const [tag, ...json] = (ours[0] ?? '').split('|');
+      expect(tag).toMatch(/^[0-9a-z]+$/);
+      expect((JSON.parse(json.join('|')) as Array<{ data: { n: number } }>).map((event) => event.data.n)).toEqual([
         1, 2, 3,
       ]);
+      expect(own).toEqual(['1', '2', '3']);
+
+      // A bare JSON event, as a process of the previous version publishes it during an upgrade.
+      const publisher = new Redis(testRedisUrl ?? '');
+      try {
+        await publisher.publish(
+          `${t.config.redis?.prefix}:events`,
+          JSON.stringify({ id: 'legacy-1', accountId: 1, name: 'test.legacy', data: { n: 9 } }),
+        );
+      } finally {
+        publisher.disconnect();
+      }
+      await eventually(() => seen.includes('9') && own.includes('9'));
     } finally {
       raw.disconnect();
       await second.close();
