@@ -1,54 +1,28 @@
 import type { Kysely } from 'kysely';
 import type { BusinessEvents } from '../../automation/business-events.js';
 import type { Db } from '../../db/client.js';
-import type { Contact, Conversation, Database, Inbox, MessageStatus } from '../../db/schema.js';
+import type { Contact, Conversation, Database, Inbox } from '../../db/schema.js';
 import { inTransaction, type TxContext } from '../../db/transaction.js';
 import { autoAssign, hasAvailableAgent } from '../../inbox/auto-assignment.js';
 import { resolveWhatsAppContact } from '../../inbox/contact-resolution.js';
 import { contactsRepo } from '../../inbox/contacts.repo.js';
+import { conversationFor } from '../../inbox/conversation-for.js';
 import { conversationsRepo } from '../../inbox/conversations.repo.js';
 import type { InboxesRepo } from '../../inbox/inboxes.repo.js';
-import { messagesRepo, type StatusChange } from '../../inbox/messages.repo.js';
+import { messagesRepo } from '../../inbox/messages.repo.js';
 import type { JobSystem } from '../../jobs/job-system.js';
 import type { MessageOutcomes } from '../../notify/message-outcomes.js';
 import type { AccountEvent, EventBus } from '../../realtime/event-bus.js';
 import { type Clock, systemClock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { type ApplyContext, createInboundBatch, storedWamidKey } from './inbound-batch.js';
+import { createInboundEchoes } from './inbound-echo.js';
+import { createInboundUpdates } from './inbound-updates.js';
 import type { ParsedMessage } from './message-parser.js';
 import type { InboundContact, InboundEvent } from './webhook-events.js';
 
-const KNOWN_STATUSES = new Set<MessageStatus>(['sent', 'delivered', 'read', 'played', 'failed']);
-
 export type { ApplyContext, BatchEvent } from './inbound-batch.js';
 export { storedWamidKey };
-
-/** Opens (or reopens) the conversation of a contact inbox for a message at `at`. */
-async function conversationFor(
-  tx: TxContext,
-  inbox: Inbox,
-  contact: { id: number; created: boolean },
-  contactInboxId: number,
-  at: Date,
-  /** The contact's own message opens it: recorded as incoming in the same statement (recordIncoming). */
-  incoming = false,
-) {
-  const contactId = contact.id;
-  // A contact created in this transaction has no conversation yet: no need to look.
-  const latest = contact.created ? undefined : await conversationsRepo.latestFor(tx.trx, inbox.id, contactId);
-  if (latest) return { conversation: latest, created: false };
-  const values = { accountId: inbox.account_id, inboxId: inbox.id, contactId, contactInboxId, at };
-  const inserted = incoming
-    ? await conversationsRepo.openForIncoming(tx.trx, values)
-    : await conversationsRepo.insert(tx.trx, {
-        ...values,
-        displayId: await conversationsRepo.nextDisplayId(tx.trx, inbox.account_id),
-      });
-  if (inserted) return { conversation: inserted, created: true };
-  const raced = await conversationsRepo.latestFor(tx.trx, inbox.id, contactId);
-  if (!raced) throw new Error('Conversation vanished while opening it');
-  return { conversation: raced, created: false };
-}
 
 /**
  * Applies what WhatsApp told us to the conversation engine. Every step is idempotent: a payload
@@ -88,6 +62,18 @@ export function createWhatsAppInboundService(deps: {
       }),
     );
   };
+
+  const updates = createInboundUpdates({
+    logger: deps.logger,
+    outcomes: deps.outcomes,
+    publish: publishAll,
+    announceContact,
+  });
+  const echoes = createInboundEchoes({
+    publish: publishAll,
+    announceContact,
+    alreadyStored,
+  });
 
   async function applyMessage(
     tx: TxContext,
@@ -227,168 +213,6 @@ export function createWhatsAppInboundService(deps: {
     });
   }
 
-  async function applyStatus(
-    tx: TxContext,
-    inbox: Inbox,
-    event: Extract<InboundEvent, { kind: 'status' }>,
-    receivedAt: Date,
-  ) {
-    const status = event.status as MessageStatus;
-    if (!KNOWN_STATUSES.has(status)) {
-      deps.logger.info({ status: event.status, wamid: event.wamid }, 'Ignoring an unknown WhatsApp status');
-      return;
-    }
-    const error = event.errors[0];
-    const change: StatusChange = {
-      status,
-      at: event.at ?? receivedAt,
-      errorCode: error?.code ?? null,
-      errorTitle: error?.title ?? error?.message ?? null,
-      errorDetails: error?.error_data?.details ?? null,
-    };
-    const updated = await messagesRepo.advanceStatus(tx.trx, inbox.id, event.wamid, change);
-    if (updated) {
-      await deps.outcomes?.onStatus(tx, updated);
-      publishAll(tx, inbox.id, [
-        {
-          accountId: inbox.account_id,
-          name: 'message.updated',
-          data: { id: updated.id, conversation_id: updated.conversation_id, status: updated.status },
-        },
-      ]);
-      return;
-    }
-    // Unknown message: keep the status until the message appears (e.g. the send job not finished yet).
-    if (!(await messagesRepo.findBySource(tx.trx, inbox.id, event.wamid))) {
-      await messagesRepo.addPendingStatus(tx.trx, {
-        inboxId: inbox.id,
-        sourceId: event.wamid,
-        change,
-        payload: event.raw,
-      });
-    }
-  }
-
-  async function applyReaction(
-    tx: TxContext,
-    inbox: Inbox,
-    event: Extract<InboundEvent, { kind: 'reaction' }>,
-    context: ApplyContext,
-  ) {
-    const { receivedAt } = context;
-    const { contact, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, event.contact, {
-      locked: context.sendersLocked,
-    });
-    announceContact(tx, newContact, contact);
-    await messagesRepo.setReaction(tx.trx, {
-      accountId: inbox.account_id,
-      inboxId: inbox.id,
-      targetSourceId: event.targetWamid,
-      reactorType: 'contact',
-      reactorId: contact.id,
-      emoji: event.emoji,
-      at: event.at ?? receivedAt,
-    });
-    const target = await messagesRepo.findBySource(tx.trx, inbox.id, event.targetWamid);
-    if (target) {
-      publishAll(tx, inbox.id, [
-        {
-          accountId: inbox.account_id,
-          name: 'message.updated',
-          data: { id: target.id, conversation_id: target.conversation_id },
-        },
-      ]);
-    }
-  }
-
-  async function applyRevokeOrEdit(
-    tx: TxContext,
-    inbox: Inbox,
-    event: Extract<InboundEvent, { kind: 'revoke' | 'edit' }>,
-  ) {
-    const target = await messagesRepo.findBySource(tx.trx, inbox.id, event.targetWamid);
-    if (!target) {
-      deps.logger.info({ target: event.targetWamid, kind: event.kind }, 'Revoke/edit for a message we do not have');
-      return;
-    }
-    const attributes = target.content_attributes as Record<string, unknown>;
-    const updated =
-      event.kind === 'revoke'
-        ? await messagesRepo.updateContent(tx.trx, target.id, {
-            contentAttributes: { ...attributes, deleted: true, revoked_at: new Date().toISOString() },
-            deleted: true,
-          })
-        : await messagesRepo.updateContent(tx.trx, target.id, {
-            content: event.edited.content,
-            contentAttributes: {
-              ...attributes,
-              edited: true,
-              previous_contents: [...((attributes.previous_contents as unknown[]) ?? []), target.content],
-            },
-          });
-    publishAll(tx, inbox.id, [
-      {
-        accountId: inbox.account_id,
-        name: 'message.updated',
-        data: { id: updated.id, conversation_id: updated.conversation_id },
-      },
-    ]);
-  }
-
-  async function applyEcho(
-    tx: TxContext,
-    inbox: Inbox,
-    event: Extract<InboundEvent, { kind: 'echo' }>,
-    context: ApplyContext,
-  ) {
-    // A message the business sent from the WhatsApp Business app (coexistence): shown as outgoing.
-    const at = event.message.timestamp ?? context.receivedAt;
-    if (await alreadyStored(tx, inbox, event.message.wamid, context)) return;
-    const contactInfo = { waId: event.to, userId: event.toUserId, parentUserId: null, profileName: null };
-    const {
-      contact,
-      contactInboxId,
-      created: newContact,
-    } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo, {
-      locked: context.sendersLocked,
-    });
-    announceContact(tx, newContact, contact);
-    const { conversation } = await conversationFor(
-      tx,
-      inbox,
-      { id: contact.id, created: newContact },
-      contactInboxId,
-      at,
-    );
-    const stored = await messagesRepo.insert(tx.trx, {
-      accountId: inbox.account_id,
-      inboxId: inbox.id,
-      conversationId: conversation.id,
-      messageType: 1,
-      contentType: event.message.contentType,
-      content: event.message.content,
-      contentAttributes: { ...event.message.contentAttributes, external_echo: true },
-      status: 'sent',
-      sourceId: event.message.wamid,
-      senderType: null,
-      senderId: null,
-      inReplyToSourceId: event.message.replyToWamid,
-      sentAt: at,
-    });
-    if (!stored) return;
-    for (const change of await messagesRepo.takePendingStatuses(tx.trx, inbox.id, event.message.wamid)) {
-      await messagesRepo.advanceStatus(tx.trx, inbox.id, event.message.wamid, change);
-    }
-    await conversationsRepo.recordOutgoing(tx.trx, conversation.id, at, false);
-    publishAll(tx, inbox.id, [
-      {
-        accountId: inbox.account_id,
-        name: 'message.created',
-        data: { id: stored.id, conversation_id: conversation.id },
-      },
-    ]);
-  }
-
   /** Applies one event to its inbox inside the caller's transaction. */
   async function applyIn(tx: TxContext, inbox: Inbox, event: InboundEvent, context: ApplyContext): Promise<void> {
     // Someone we cannot identify (neither wa_id nor user id): kept as an event, not retried forever.
@@ -402,14 +226,14 @@ export function createWhatsAppInboundService(deps: {
       case 'message':
         return applyMessage(tx, inbox, event.contact, event.message, context);
       case 'status':
-        return applyStatus(tx, inbox, event, context.receivedAt);
+        return updates.applyStatus(tx, inbox, event, context.receivedAt);
       case 'reaction':
-        return applyReaction(tx, inbox, event, context);
+        return updates.applyReaction(tx, inbox, event, context);
       case 'revoke':
       case 'edit':
-        return applyRevokeOrEdit(tx, inbox, event);
+        return updates.applyRevokeOrEdit(tx, inbox, event);
       case 'echo':
-        return applyEcho(tx, inbox, event, context);
+        return echoes.applyEcho(tx, inbox, event, context);
       case 'channel_event':
         return recordEvent(tx, inbox, context, event.eventKind, event.payload);
     }
