@@ -1,17 +1,17 @@
-import type { Contact, Inbox } from '../../db/schema.js';
+import type { Inbox } from '../../db/schema.js';
 import type { TxContext } from '../../db/transaction.js';
-import { resolveWhatsAppContact } from '../../inbox/contact-resolution.js';
 import { conversationFor } from '../../inbox/conversation-for.js';
 import { conversationsRepo } from '../../inbox/conversations.repo.js';
 import { messagesRepo } from '../../inbox/messages.repo.js';
 import type { AccountEvent } from '../../realtime/event-bus.js';
 import type { ApplyContext } from './inbound-batch.js';
+import type { ContactOf } from './inbound-updates.js';
 import type { InboundEvent } from './webhook-events.js';
 
 /** Messages the business sent from the WhatsApp Business app (coexistence), stored as outgoing. */
 export function createInboundEchoes(deps: {
   publish: (tx: TxContext, inboxId: number, events: AccountEvent[]) => void;
-  announceContact: (tx: TxContext, created: boolean, contact: Contact) => void;
+  contactOf: ContactOf;
   alreadyStored: (tx: TxContext, inbox: Inbox, wamid: string, context: ApplyContext) => Promise<boolean>;
 }) {
   async function applyEcho(
@@ -23,14 +23,7 @@ export function createInboundEchoes(deps: {
     const at = event.message.timestamp ?? context.receivedAt;
     if (await deps.alreadyStored(tx, inbox, event.message.wamid, context)) return;
     const contactInfo = { waId: event.to, userId: event.toUserId, parentUserId: null, profileName: null };
-    const {
-      contact,
-      contactInboxId,
-      created: newContact,
-    } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo, {
-      locked: context.sendersLocked,
-    });
-    deps.announceContact(tx, newContact, contact);
+    const { contact, contactInboxId, created: newContact } = await deps.contactOf(tx, inbox, contactInfo, context);
     const { conversation } = await conversationFor(
       tx,
       inbox,

@@ -1,12 +1,20 @@
 import type { Contact, Inbox, MessageStatus } from '../../db/schema.js';
 import type { TxContext } from '../../db/transaction.js';
-import { resolveWhatsAppContact } from '../../inbox/contact-resolution.js';
+import type { WhatsAppIdentity } from '../../inbox/contact-resolution.js';
 import { messagesRepo, type StatusChange } from '../../inbox/messages.repo.js';
 import type { MessageOutcomes } from '../../notify/message-outcomes.js';
 import type { AccountEvent } from '../../realtime/event-bus.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ApplyContext } from './inbound-batch.js';
 import type { InboundEvent } from './webhook-events.js';
+
+/** Finds or creates the person a message is from (or to), announcing a new one. */
+export type ContactOf = (
+  tx: TxContext,
+  inbox: Inbox,
+  identity: WhatsAppIdentity,
+  context: ApplyContext,
+) => Promise<{ contact: Contact; contactInboxId: number; created: boolean }>;
 
 const KNOWN_STATUSES = new Set<MessageStatus>(['sent', 'delivered', 'read', 'played', 'failed']);
 
@@ -15,7 +23,7 @@ export function createInboundUpdates(deps: {
   logger: Logger;
   outcomes?: MessageOutcomes;
   publish: (tx: TxContext, inboxId: number, events: AccountEvent[]) => void;
-  announceContact: (tx: TxContext, created: boolean, contact: Contact) => void;
+  contactOf: ContactOf;
 }) {
   async function applyStatus(
     tx: TxContext,
@@ -66,10 +74,7 @@ export function createInboundUpdates(deps: {
     context: ApplyContext,
   ) {
     const { receivedAt } = context;
-    const { contact, created: newContact } = await resolveWhatsAppContact(tx.trx, inbox, event.contact, {
-      locked: context.sendersLocked,
-    });
-    deps.announceContact(tx, newContact, contact);
+    const { contact } = await deps.contactOf(tx, inbox, event.contact, context);
     await messagesRepo.setReaction(tx.trx, {
       accountId: inbox.account_id,
       inboxId: inbox.id,

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.js';
 import type { Contact, Conversation, Database, Inbox } from '../../db/schema.js';
 import { inTransaction, type TxContext } from '../../db/transaction.js';
 import { autoAssign, hasAvailableAgent } from '../../inbox/auto-assignment.js';
-import { resolveWhatsAppContact } from '../../inbox/contact-resolution.js';
+import { resolveWhatsAppContact, type WhatsAppIdentity } from '../../inbox/contact-resolution.js';
 import { contactsRepo } from '../../inbox/contacts.repo.js';
 import { conversationFor } from '../../inbox/conversation-for.js';
 import { conversationsRepo } from '../../inbox/conversations.repo.js';
@@ -63,15 +63,22 @@ export function createWhatsAppInboundService(deps: {
     );
   };
 
+  /** The person a message is from (or, for an echo, to): found or created, and announced when new. */
+  async function contactOf(tx: TxContext, inbox: Inbox, identity: WhatsAppIdentity, context: ApplyContext) {
+    const resolved = await resolveWhatsAppContact(tx.trx, inbox, identity, { locked: context.sendersLocked });
+    announceContact(tx, resolved.created, resolved.contact);
+    return resolved;
+  }
+
   const updates = createInboundUpdates({
     logger: deps.logger,
     outcomes: deps.outcomes,
     publish: publishAll,
-    announceContact,
+    contactOf,
   });
   const echoes = createInboundEchoes({
     publish: publishAll,
-    announceContact,
+    contactOf,
     alreadyStored,
   });
 
@@ -86,14 +93,7 @@ export function createWhatsAppInboundService(deps: {
     const at = message.timestamp ?? context.receivedAt;
     // A redelivered message is recognised before anything else changes.
     if (await alreadyStored(tx, inbox, message.wamid, context)) return;
-    const {
-      contact,
-      contactInboxId,
-      created: newContact,
-    } = await resolveWhatsAppContact(tx.trx, inbox, contactInfo, {
-      locked: context.sendersLocked,
-    });
-    announceContact(tx, newContact, contact);
+    const { contact, contactInboxId, created: newContact } = await contactOf(tx, inbox, contactInfo, context);
     const isSystem = message.contentType === 'system';
     const { conversation, created } = await conversationFor(
       tx,
