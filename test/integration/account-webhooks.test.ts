@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/transaction.js';
 import { sleep } from '../../src/shared/clock.js';
+import { eventually } from '../helpers/eventually.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
 import { createLogCapture, createTestApp, type TestApp } from '../helpers/test-app.js';
 import { onPostgres, testRedisUrl } from '../helpers/test-database.js';
@@ -110,31 +111,22 @@ async function incoming(text: string, target: TestInbox = inbox) {
     .executeTakeFirstOrThrow();
 }
 
-type Maybe<T> = T | null | undefined | false;
-
-async function waitUntil<T>(what: string, probe: () => Maybe<T> | Promise<Maybe<T>>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
 /** Waits until `count` requests reached `path` on the receiver. */
 const arrived = (path: string, count = 1) =>
-  waitUntil(`${count} request(s) at ${path}`, () => receiver.at(path).length >= count && receiver.at(path));
+  eventually(() => receiver.at(path).length >= count && receiver.at(path), { what: `${count} request(s) at ${path}` });
 
 const deliveriesOf = (webhookId: number) =>
   t.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId).orderBy('id').execute();
 
 /** Waits until every delivery of a webhook has settled (delivered or failed). */
 const settled = (webhookId: number, count: number) =>
-  waitUntil(`${count} settled deliveries`, async () => {
-    const rows = await deliveriesOf(webhookId);
-    return rows.length === count && rows.every((row) => row.status !== 'pending') ? rows : null;
-  });
+  eventually(
+    async () => {
+      const rows = await deliveriesOf(webhookId);
+      return rows.length === count && rows.every((row) => row.status !== 'pending') ? rows : null;
+    },
+    { what: `${count} settled deliveries` },
+  );
 
 describe('managing webhooks', () => {
   it('creates, lists, updates and deletes a webhook in Chatwoot’s shapes, with a secret for the signature', async () => {
@@ -642,7 +634,7 @@ describe.runIf(onPostgres && testRedisUrl)('two processes on one Redis', () => {
         .where('conversation_id', '=', conversation.id)
         .executeTakeFirstOrThrow();
       t.app.events.publish({ accountId: 1, name: 'message.updated', data: { id: message.id } });
-      await waitUntil('the second process to see the event', () => seen.length > 0);
+      await eventually(() => seen.length > 0, { what: 'the second process to see the event' });
       await settled(webhook.id, 1);
       await sleep(300);
       expect(await deliveriesOf(webhook.id)).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/accounts/password.js';
-import { sleep } from '../../src/shared/clock.js';
+import { readUntil } from '../helpers/eventually.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createWhatsAppInbox, postWebhook, type TestInbox, textPayload, waitForWebhooks } from '../helpers/whatsapp.js';
@@ -79,16 +79,6 @@ async function createAgent(name: string, availability: 'available' | 'offline', 
 
 async function conversationRow(id: number) {
   return t.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-}
-
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
-    await sleep(50);
-  }
 }
 
 describe('labels', () => {
@@ -269,7 +259,7 @@ describe('snooze', () => {
     });
     expect(snoozed.statusCode).toBe(200);
     expect(snoozed.json().payload.current_status).toBe('snoozed');
-    const woken = await waitFor(
+    const woken = await readUntil(
       () => conversationRow(conversation.id),
       (row) => row.status === 'open',
     );
@@ -296,7 +286,7 @@ describe('snooze', () => {
       snoozed_until: later.toISOString(),
     });
     // The first wake-up runs (and is skipped) after ~0.8 s.
-    await waitFor(
+    await readUntil(
       () =>
         t.db
           .selectFrom('jobs')
@@ -389,7 +379,7 @@ describe('creating conversations', () => {
       custom_attributes: { origem: 'n8n' },
       meta: { sender: { id: contact.id } },
     });
-    await waitFor(
+    await readUntil(
       async () => graph.sends().length,
       (count) => count > sendsBefore,
     );
@@ -516,7 +506,7 @@ describe('message variables', () => {
     expect(sent.statusCode).toBe(200);
     const expected = `Olá Mariana, aqui é ${adminUser.display_name ?? adminUser.name}. {{desconhecida.x}}`;
     expect(sent.json().content).toBe(expected);
-    await waitFor(
+    await readUntil(
       async () => graph.sends().find((s) => (s.body as { text?: { body: string } }).text?.body === expected),
       (found) => found !== undefined,
     );

@@ -780,10 +780,13 @@ describe('free-text answers', () => {
         .where(sql<string>`payload->>'listener'`, '=', 'dispatch.offer_replies')
         .where(sql<string>`payload->'event'->'data'->>'message_id'`, '=', String(messageId))
         .execute();
-    const costless = await eventually(async () => {
-      const again = await say(mobile(), 'ok');
-      return (await jobsFor(again.id)).length === 0;
-    }, 20_000);
+    const costless = await eventually(
+      async () => {
+        const again = await say(mobile(), 'ok');
+        return (await jobsFor(again.id)).length === 0;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect(costless).toBe(true);
   });
 });

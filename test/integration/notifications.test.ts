@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/transaction.js';
 import { consentsRepo } from '../../src/notify/consents/consents.repo.js';
-import { sleep } from '../../src/shared/clock.js';
+import { readUntil } from '../helpers/eventually.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
 import { type FakeSms, startFakeSms } from '../helpers/fake-sms.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -136,16 +136,6 @@ async function notificationsOf(query: string): Promise<NotificationView[]> {
   return (response.json() as { payload: NotificationView[] }).payload;
 }
 
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-    await sleep(50);
-  }
-}
-
 /** Rules are per account: each test switches the others off so only its own fire. */
 async function onlyRules(ids: number[]) {
   await t.db
@@ -246,7 +236,7 @@ describe('scheduled notifications', () => {
     const client = await newClient({ wrote: true });
     const event = await createEvent(client.id, 5 * 60_000 + 2_500);
 
-    const planned = await waitFor(
+    const planned = await readUntil(
       () => notificationsOf(`event_id=${event.id}`),
       (list) => list.length === 2,
     );
@@ -254,7 +244,7 @@ describe('scheduled notifications', () => {
     expect(reminderRow?.key).toBe(`rule:${reminder.id}:event:${event.id}:contact:${client.contact_id}`);
     expect(reminderRow?.status).toBe('scheduled');
 
-    const sent = await waitFor(
+    const sent = await readUntil(
       () => notificationsOf(`event_id=${event.id}`),
       (list) => list.every((row) => row.status === 'sent'),
     );
@@ -298,7 +288,7 @@ describe('scheduled notifications', () => {
     await onlyRules([reminder.id]);
     const client = await newClient({ wrote: false });
     const event = await createEvent(client.id, 3 * 60 * 60_000);
-    const [first] = await waitFor(
+    const [first] = await readUntil(
       () => notificationsOf(`event_id=${event.id}`),
       (list) => list.length === 1,
     );
@@ -310,7 +300,7 @@ describe('scheduled notifications', () => {
       payload: { starts_at: later.toISOString(), ends_at: new Date(later.getTime() + 3600_000).toISOString() },
     });
     expect(moved.statusCode, moved.body).toBe(200);
-    const [after] = await waitFor(
+    const [after] = await readUntil(
       () => notificationsOf(`event_id=${event.id}`),
       (list) => list[0]?.due_at !== first?.due_at,
     );
@@ -327,7 +317,7 @@ describe('scheduled notifications', () => {
       payload: { starts_at: soon.toISOString(), ends_at: new Date(soon.getTime() + 3600_000).toISOString() },
     });
     expect(close.statusCode, close.body).toBe(200);
-    const [lateRow] = await waitFor(
+    const [lateRow] = await readUntil(
       () => notificationsOf(`event_id=${event.id}`),
       (list) => list[0]?.status === 'skipped',
     );
@@ -339,7 +329,7 @@ describe('scheduled notifications', () => {
       payload: { starts_at: later.toISOString(), ends_at: new Date(later.getTime() + 3600_000).toISOString() },
     });
     expect(back.statusCode, back.body).toBe(200);
-    await waitFor(
+    await readUntil(
       () => notificationsOf(`event_id=${event.id}`),
       (list) => list.length === 1 && list[0]?.status === 'scheduled',
     );
@@ -351,7 +341,7 @@ describe('scheduled notifications', () => {
       payload: { status: 'cancelled' },
     });
     expect(cancelled.statusCode).toBe(200);
-    const [gone] = await waitFor(
+    const [gone] = await readUntil(
       () => notificationsOf(`event_id=${event.id}`),
       (list) => list[0]?.status === 'cancelled',
     );
@@ -370,7 +360,7 @@ describe('scheduled notifications', () => {
     await onlyRules([reminder.id]);
     const client = await newClient({ wrote: true });
     const soon = await createEvent(client.id, 30 * 60_000);
-    const [late] = await waitFor(
+    const [late] = await readUntil(
       () => notificationsOf(`event_id=${soon.id}`),
       (list) => list.length === 1,
     );
@@ -379,7 +369,7 @@ describe('scheduled notifications', () => {
 
     // The service was down past the start: the reminder is not sent late.
     const later = await createEvent(client.id, 3 * 60 * 60_000);
-    const [planned] = await waitFor(
+    const [planned] = await readUntil(
       () => notificationsOf(`event_id=${later.id}`),
       (list) => list.length === 1,
     );
@@ -408,7 +398,7 @@ async function deliverNow(id: number) {
     { notificationId: id, dueAt: row.due_at.getTime() },
     { key: `test:${id}:${row.due_at.getTime()}` },
   );
-  await waitFor(
+  await readUntil(
     () => t.db.selectFrom('notifications').select('status').where('id', '=', id).executeTakeFirstOrThrow(),
     (value) => value.status !== 'scheduled',
   );
@@ -448,7 +438,7 @@ describe('delivery policy', () => {
     await onlyRules([rule.id]);
     const client = await newClient({ wrote: false });
     const event = await createEvent(client.id, 48 * 60 * 60_000);
-    const [sent] = await waitFor(
+    const [sent] = await readUntil(
       () => notificationsOf(`event_id=${event.id}`),
       (list) => list[0]?.status === 'sent',
     );
@@ -480,7 +470,7 @@ describe('delivery policy', () => {
   it('skips with the reason when the window is closed and there is no template nor SMS', async () => {
     const client = await newClient({ wrote: false });
     const { id } = await scheduleDirect(client.contact_id, { key: `direct:closed:${client.id}` });
-    await waitFor(
+    await readUntil(
       () => notificationsOf(`contact_id=${client.contact_id}`),
       (list) => list[0]?.status === 'skipped',
     );
@@ -504,7 +494,7 @@ describe('delivery policy', () => {
       const client = await newClient({ wrote: true });
       const quiet = await scheduleDirect(client.contact_id, { key: `direct:quiet:${client.id}` });
       const loud = await scheduleDirect(client.contact_id, { key: `direct:essential:${client.id}`, essential: true });
-      const rows = await waitFor(
+      const rows = await readUntil(
         () => notificationsOf(`contact_id=${client.contact_id}`),
         (list) =>
           list.find((row) => row.id === loud.id)?.status === 'sent' &&
@@ -530,7 +520,7 @@ describe('delivery policy', () => {
       at: new Date(),
     });
     await scheduleDirect(client.contact_id, { key: `direct:optout:${client.id}` });
-    const [row] = await waitFor(
+    const [row] = await readUntil(
       () => notificationsOf(`contact_id=${client.contact_id}`),
       (list) => list[0]?.status === 'skipped',
     );
@@ -574,7 +564,7 @@ describe('delivery policy', () => {
     const client = await newClient({ wrote: true });
     graph.failNext({ status: 400, code: 131026, message: 'Message undeliverable' });
     const { id } = await scheduleDirect(client.contact_id, { key: `direct:fail:${client.id}`, essential: true });
-    const [row] = await waitFor(
+    const [row] = await readUntil(
       () => notificationsOf(`contact_id=${client.contact_id}`),
       (list) => list[0]?.status === 'failed',
     );
@@ -603,7 +593,7 @@ describe('delivery policy', () => {
           content: { text: 'Pelo WhatsApp', sms: 'Pelo SMS' },
         }),
       );
-      const [row] = await waitFor(
+      const [row] = await readUntil(
         () => notificationsOf(`contact_id=${client.contact_id}`),
         (list) => list[0]?.channel === 'sms' && list[0]?.status === 'sent',
       );

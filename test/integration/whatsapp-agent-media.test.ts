@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../../src/shared/clock.js';
+import { eventually } from '../helpers/eventually.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
 import { freePort } from '../helpers/server-process.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -88,23 +89,16 @@ function storedFiles(): string[] {
   }
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
 const messageRow = (id: number) =>
   t.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const waitForSent = (id: number) =>
-  waitFor(async () => {
-    const row = await messageRow(id);
-    return row.status === 'sent' ? row : undefined;
-  }, `message ${id} sent`);
+  eventually(
+    async () => {
+      const row = await messageRow(id);
+      return row.status === 'sent' ? row : undefined;
+    },
+    { what: `message ${id} sent` },
+  );
 const attachmentsOf = (messageId: number) =>
   t.db.selectFrom('attachments').selectAll().where('message_id', '=', messageId).orderBy('id').execute();
 const sendsTo = (to: string) => graph.sends().filter((request) => (request.body as { to?: string }).to === to);
@@ -298,9 +292,9 @@ describe('reactions', () => {
     const reacted = await api('POST', url, { emoji: '👍' });
     expect(reacted.statusCode).toBe(200);
     expect(reacted.json().reactions).toEqual([{ emoji: '👍', reactor_type: 'user', reactor_id: admin.user.id }]);
-    const sent = await waitFor(
+    const sent = await eventually(
       async () => sendsTo(chat.from).find((request) => (request.body as { type: string }).type === 'reaction'),
-      'the reaction send',
+      { what: 'the reaction send' },
     );
     expect(sent.body).toEqual({
       messaging_product: 'whatsapp',
@@ -317,10 +311,10 @@ describe('reactions', () => {
     const removed = await api('POST', url, { emoji: '' });
     expect(removed.statusCode).toBe(200);
     expect(removed.json().reactions).toEqual([]);
-    await waitFor(
+    await eventually(
       async () =>
         sendsTo(chat.from).find((request) => (request.body as { reaction?: { emoji: string } }).reaction?.emoji === ''),
-      'the removal',
+      { what: 'the removal' },
     );
   });
 
@@ -355,9 +349,9 @@ describe('read receipts', () => {
     await waitForWebhooks(t);
     const response = await api('POST', `/conversations/${chat.displayId}/update_last_seen`);
     expect(response.statusCode).toBe(200);
-    const receipt = await waitFor(
+    const receipt = await eventually(
       async () => graph.sends().find((request) => (request.body as { message_id?: string }).message_id === later),
-      'the read receipt',
+      { what: 'the read receipt' },
     );
     expect(receipt.path).toBe(`/v24.0/${inbox.phoneNumberId}/messages`);
     expect(receipt.body).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: later });
@@ -431,10 +425,13 @@ describe('the simulator', () => {
     const waId = (await call('POST', '/simulator/api/phones', { name: 'Rita' })).json().wa_id as string;
     const wrote = await call('POST', `/simulator/api/phones/${waId}/messages`, { text: 'Manda a foto?' });
     expect(wrote.statusCode).toBe(201);
-    const conversation = await waitFor(async () => {
-      const { data } = (await call('GET', `/api/v1/accounts/1/conversations?q=${waId}`)).json();
-      return data.payload[0] as { id: number } | undefined;
-    }, 'the simulated conversation');
+    const conversation = await eventually(
+      async () => {
+        const { data } = (await call('GET', `/api/v1/accounts/1/conversations?q=${waId}`)).json();
+        return data.payload[0] as { id: number } | undefined;
+      },
+      { what: 'the simulated conversation' },
+    );
 
     const form = new FormData();
     form.append('content', 'Aqui está');
@@ -448,12 +445,15 @@ describe('the simulator', () => {
     });
     expect(sent.statusCode).toBe(200);
 
-    const image = await waitFor(async () => {
-      const { payload } = (await call('GET', `/simulator/api/phones/${waId}/messages`)).json();
-      return (payload as Array<{ direction: string; payload: { type: string; image?: { id: string } } }>).find(
-        (message) => message.direction === 'to_phone' && message.payload.type === 'image',
-      );
-    }, 'the image on the phone');
+    const image = await eventually(
+      async () => {
+        const { payload } = (await call('GET', `/simulator/api/phones/${waId}/messages`)).json();
+        return (payload as Array<{ direction: string; payload: { type: string; image?: { id: string } } }>).find(
+          (message) => message.direction === 'to_phone' && message.payload.type === 'image',
+        );
+      },
+      { what: 'the image on the phone' },
+    );
     expect(image.payload.image).toMatchObject({ id: expect.stringMatching(/^\d+$/), caption: 'Aqui está' });
     expect(image.payload.image).not.toHaveProperty('data');
     const shown = await call('GET', `/simulator/api/phones/${waId}/media/${image.payload.image?.id}`);
@@ -462,11 +462,14 @@ describe('the simulator', () => {
     expect(shown.rawPayload.equals(PNG)).toBe(true);
 
     await call('POST', `/api/v1/accounts/1/conversations/${conversation.id}/update_last_seen`);
-    await waitFor(async () => {
-      const { payload } = (await call('GET', `/simulator/api/phones/${waId}/messages`)).json();
-      return (payload as Array<{ direction: string; status: string }>).find(
-        (message) => message.direction === 'to_business' && message.status === 'read',
-      );
-    }, 'the read receipt on the phone');
+    await eventually(
+      async () => {
+        const { payload } = (await call('GET', `/simulator/api/phones/${waId}/messages`)).json();
+        return (payload as Array<{ direction: string; status: string }>).find(
+          (message) => message.direction === 'to_business' && message.status === 'read',
+        );
+      },
+      { what: 'the read receipt on the phone' },
+    );
   });
 });
