@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.js';
@@ -32,7 +33,8 @@ export function createEventBus(deps: {
 }): EventBus {
   const local = new EventEmitter();
   const published = new EventEmitter();
-  const processTag = Math.random().toString(36).slice(2, 8);
+  // Tells this process's messages on Redis from the others' (so random enough never to be shared).
+  const processTag = randomBytes(6).toString('hex');
   let sequence = 0;
   local.setMaxListeners(0);
   published.setMaxListeners(0);
