@@ -1,5 +1,4 @@
 import { type Kysely, type QueryCreator, sql } from 'kysely';
-import type { Db } from '../../db/client.js';
 import type { Database } from '../../db/schema.js';
 
 export interface NewRawWebhook {
@@ -31,10 +30,6 @@ export const rawWebhooksRepo = {
       )
       .onConflict((conflict) => conflict.column('body_sha256').doNothing())
       .returning(['id', 'account_id', 'unroutable']);
-  },
-
-  async find(db: Db, id: number) {
-    return db.selectFrom('raw_webhooks').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
   /** What processing reads of stored webhooks. */

@@ -48,7 +48,7 @@ function senderOf(event: InboundEvent) {
  * for redelivered wamids, one "processed" mark). Events apply in webhook-id order, so a sender's messages
  * keep their order within a batch; all senders of a batch are locked up front, in one fixed order, so
  * concurrent batches never deadlock on each other. When a batch fails, each webhook is retried on its own,
- * so one bad payload fails only its own job.
+ * so one bad payload fails only itself (and the job that names it).
  */
 export function createWebhookProcessor(deps: {
   db: Db;
