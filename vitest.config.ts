@@ -19,7 +19,7 @@ export default defineConfig({
     // the whole run from ~9.5 to ~6 minutes.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['src/**/*.test.ts', 'bench/**/*.test.ts'] } },
       // Web components rendered to HTML with react-dom/server (no DOM needed); the browser suites are e2e.
       { test: { name: 'web', include: ['web/src/**/*.test.{ts,tsx}'] } },
       { test: { name: 'embedded', ...integration, env: { TEST_DATABASE: 'pglite' } } },

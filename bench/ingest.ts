@@ -2,8 +2,9 @@
  * `npm run bench:ingest`: how fast Santana takes WhatsApp webhooks in, on PostgreSQL + Redis (BullMQ) and on
  * the embedded default (PGlite, in-process jobs).
  *
- * The real server runs as a child process with a WhatsApp inbox from WHATSAPP_* variables. autocannon posts
- * signed deliveries over 64 connections: one text message each (~1 KB, Meta's compact JSON), a unique wamid,
+ * The real server runs as a child process with a WhatsApp inbox from WHATSAPP_* variables. A closed-loop
+ * load generator (bench/http-load.ts: ready-made requests, one write and one read each) posts signed
+ * deliveries over 64 connections: one text message each (~1 KB, Meta's compact JSON), a unique wamid,
  * one of 2,000 senders (contacts and conversations are reused, as in real life). Then the messages are
  * counted until there is one per 2xx answer: every acknowledged wamid must have exactly one row.
  * The reference, measured in the same run: single-row INSERTs into a scratch table of the same database.
@@ -21,9 +22,9 @@ import { rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { hubSignature } from '../src/channels/whatsapp/webhook-signature.js';
+import { closedLoop, httpRequest, type LoadResult } from './http-load.js';
 import {
   cpuSeconds,
   createScratchDatabase,
@@ -146,57 +147,34 @@ function delivery(phase: string, index: number): Delivery {
 }
 
 interface Fired {
-  /** autocannon's result: latency histogram, duration, errors. */
-  result: autocannon.Result;
+  /** Answers, latency percentiles, when the load started and when its last answer came in. */
+  result: LoadResult;
   /** wamids answered 2xx. */
   acknowledged: Set<string>;
-  startedAt: number;
-  /** When the last answer came in (autocannon itself only notices the end on its 1-second tick). */
-  lastAnswerAt: number;
 }
 
 /** Posts each delivery once, CONNECTIONS at a time, for at most MEASURE_SECONDS; remembers the 2xx wamids. */
 async function fire(url: string, deliveries: Delivery[]): Promise<Fired> {
   const acknowledged = new Set<string>();
-  let next = 0;
-  const startedAt = performance.now();
-  let lastAnswerAt = startedAt;
-  let stopTimer: NodeJS.Timeout | undefined;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: `${url}/webhooks/whatsapp`,
-        connections: CONNECTIONS,
-        amount: deliveries.length,
-        timeout: 10,
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (request, context) => {
-              // autocannon builds exactly one request per `amount`; the modulo only guards against a surprise.
-              const item = deliveries[next++ % deliveries.length] as Delivery;
-              (context as { wamid?: string }).wamid = item.wamid;
-              return {
-                ...request,
-                body: item.body,
-                headers: { 'content-type': 'application/json', 'x-hub-signature-256': item.signature },
-              };
-            },
-            onResponse: (status, _body, context) => {
-              const wamid = (context as { wamid?: string }).wamid;
-              lastAnswerAt = performance.now();
-              if (status >= 200 && status < 300 && wamid) acknowledged.add(wamid);
-            },
-          },
-        ],
-      },
-      (error, finished) => (error ? reject(error) : resolve(finished)),
-    );
-    // Requests still in flight when it stops get no answer: their rows count as "stored without a 2xx".
-    stopTimer = setTimeout(() => instance.stop(), MEASURE_SECONDS * 1000);
+  const requests = deliveries.map((item) =>
+    httpRequest(
+      'POST',
+      `${url}/webhooks/whatsapp`,
+      { 'content-type': 'application/json', 'x-hub-signature-256': item.signature },
+      item.body,
+    ),
+  );
+  const result = await closedLoop({
+    url,
+    connections: CONNECTIONS,
+    requests,
+    stopAfterMs: MEASURE_SECONDS * 1000,
+    timeoutMs: 10_000,
+    onAnswer: (index, status) => {
+      if (status >= 200 && status < 300) acknowledged.add((deliveries[index] as Delivery).wamid);
+    },
   });
-  clearTimeout(stopTimer);
-  return { result, acknowledged, startedAt, lastAnswerAt };
+  return { result, acknowledged };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -294,7 +272,7 @@ async function ingest(server: Server, mode: Mode) {
   const cpuBefore = cpuSeconds(server.pid);
   const transactionsBefore = await mode.transactions?.();
   const fired = await fire(server.url, deliveries);
-  const ackedAt = fired.lastAnswerAt;
+  const ackedAt = fired.result.lastAnswerAt;
   const done = await waitProcessed(async () => (await mode.processed(server)) - baseline, fired.acknowledged.size);
   const transactionsAfter = await mode.transactions?.();
   return {
@@ -318,14 +296,15 @@ function report(
   stored: Stored,
   reference: Reference & { label: string },
 ): void {
-  const { result, acknowledged, startedAt } = run.fired;
+  const { result, acknowledged } = run.fired;
+  const { startedAt } = result;
   const acked = acknowledged.size;
-  const failed = result.non2xx + result.errors;
+  const failed = result.non2xx + result.errors + result.timeouts;
   const acceptedPerSecond = acked / ((run.ackedAt - startedAt) / 1000);
   const processedMs = (run.done.at ?? performance.now()) - startedAt;
   const processedPerSecond = (run.done.count / processedMs) * 1000;
   print(
-    `    answers: ${fmtInt(acked)} 2xx, ${result.non2xx} non-2xx, ${result.errors} errors (${result.timeouts} timeouts) ` +
+    `    answers: ${fmtInt(acked)} 2xx, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts ` +
       `in ${fmtMs(run.ackedAt - startedAt)}; latency p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, ` +
       `p99 ${result.latency.p99} ms, max ${result.latency.max} ms`,
   );
