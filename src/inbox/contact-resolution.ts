@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Contact, Database, Inbox } from '../db/schema.js';
+import { anyOf, arrayOf } from '../db/sql-arrays.js';
 import { type NormalizedPhone, normalizePhone } from '../shared/phone.js';
 import { type ContactChanges, contactsRepo, type NewContact } from './contacts.repo.js';
 
@@ -25,7 +26,7 @@ export async function lockSenders(db: Kysely<Database>, keys: string[]): Promise
   const distinct = [...new Set(keys)];
   if (distinct.length === 0) return;
   await sql`SELECT pg_advisory_xact_lock(h) FROM (
-    SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(ARRAY[${sql.join(distinct)}]::text[]) AS k ORDER BY 1
+    SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(${arrayOf(distinct, 'text')}) AS k ORDER BY 1
   ) AS ordered`.execute(db);
 }
 
@@ -65,7 +66,7 @@ export async function knownWhatsAppSenders(
     .selectAll('contacts')
     .select(['contact_inboxes.id as contact_inbox_id', 'contact_inboxes.source_id as contact_inbox_source_id'])
     .where('contact_inboxes.inbox_id', '=', inbox.id)
-    .where('contact_inboxes.source_id', 'in', [...new Set(sourceIds)])
+    .where('contact_inboxes.source_id', '=', anyOf([...new Set(sourceIds)], 'text'))
     .where('contacts.account_id', '=', inbox.account_id)
     .execute();
   return new Map(

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Conversation, Database } from '../db/schema.js';
+import { anyOf, unnest } from '../db/sql-arrays.js';
 
 type Executor = Kysely<Database>;
 
@@ -28,7 +29,7 @@ export const conversationsRepo = {
       .distinctOn('contact_id')
       .selectAll()
       .where('inbox_id', '=', inboxId)
-      .where('contact_id', 'in', [...new Set(contactIds)])
+      .where('contact_id', '=', anyOf([...new Set(contactIds)], 'bigint'))
       .orderBy('contact_id')
       .orderBy(sql`status <> 'resolved'`, 'desc')
       .orderBy('id', 'desc')
@@ -127,14 +128,14 @@ export const conversationsRepo = {
     rows: ReadonlyArray<{ inboxId: number; contactId: number; contactInboxId: number; at: Date }>,
   ): Promise<Conversation[]> {
     if (rows.length === 0) return [];
-    const values = sql.join(
-      rows.map(
-        (row, index) =>
-          sql`(${index + 1}::int, ${row.inboxId}::bigint, ${row.contactId}::bigint, ${row.contactInboxId}::bigint, ${row.at}::timestamptz)`,
-      ),
+    const values = unnest(
+      [rows.map((row) => row.inboxId), 'bigint'],
+      [rows.map((row) => row.contactId), 'bigint'],
+      [rows.map((row) => row.contactInboxId), 'bigint'],
+      [rows.map((row) => row.at), 'timestamptz'],
     );
     const result = await sql<Conversation>`
-      WITH v (ord, inbox_id, contact_id, contact_inbox_id, at) AS (VALUES ${values}),
+      WITH v (inbox_id, contact_id, contact_inbox_id, at, ord) AS (SELECT * FROM ${values} WITH ORDINALITY),
       display AS (
         UPDATE accounts SET last_conversation_display_id = last_conversation_display_id + ${rows.length}::int
         WHERE id = ${accountId} RETURNING last_conversation_display_id - ${rows.length}::int AS before
@@ -199,25 +200,28 @@ export const conversationsRepo = {
     contacts: Array<{ accountId: number; id: number; at: Date }>,
   ): Promise<Array<Pick<Conversation, 'id' | 'display_id' | 'status'> & { previous_status: string }>> {
     if (conversations.length === 0) return [];
-    const values = sql.join(
-      conversations.map(
-        (row) =>
-          sql`(${row.id}::bigint, ${row.firstAt}::timestamptz, ${row.lastAt}::timestamptz, ${row.contactInboxId}::bigint)`,
-      ),
+    const values = unnest(
+      [conversations.map((row) => row.id), 'bigint'],
+      [conversations.map((row) => row.firstAt), 'timestamptz'],
+      [conversations.map((row) => row.lastAt), 'timestamptz'],
+      [conversations.map((row) => row.contactInboxId), 'bigint'],
     );
     const touched =
       contacts.length === 0
         ? sql``
         : sql`, touched_contacts AS (
             UPDATE contacts SET last_activity_at = t.at, updated_at = now()
-            FROM (VALUES ${sql.join(contacts.map((row) => sql`(${row.accountId}::bigint, ${row.id}::bigint, ${row.at}::timestamptz)`))})
-              AS t (account_id, id, at)
+            FROM ${unnest(
+              [contacts.map((row) => row.accountId), 'bigint'],
+              [contacts.map((row) => row.id), 'bigint'],
+              [contacts.map((row) => row.at), 'timestamptz'],
+            )} AS t (account_id, id, at)
             WHERE contacts.account_id = t.account_id AND contacts.id = t.id
             RETURNING contacts.id
           )`;
     // `previous` reads each row as it was before this statement: how the caller knows which ones reopened.
     const result = await sql<Pick<Conversation, 'id' | 'display_id' | 'status'> & { previous_status: string }>`
-      WITH v (id, first_at, last_at, contact_inbox_id) AS (VALUES ${values})${touched}
+      WITH v (id, first_at, last_at, contact_inbox_id) AS (SELECT * FROM ${values})${touched}
       UPDATE conversations AS c SET
         contact_inbox_id = v.contact_inbox_id,
         last_incoming_at = greatest(coalesce(c.last_incoming_at, v.last_at), v.last_at),

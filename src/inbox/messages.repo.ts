@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, FileType, Message, MessageStatus, MessageType } from '../db/schema.js';
+import { anyOf, type ColumnSource, unnestRows } from '../db/sql-arrays.js';
 
 /**
  * Meta retries a webhook for up to 7 days, so a message may still arrive that long after its status; a
@@ -56,6 +57,24 @@ const messageRow = (values: NewMessage) => ({
   sent_at: values.sentAt,
 });
 
+/** messageRow's columns for a batch, as unnest's arrays (see db/sql-arrays.ts). */
+const messageColumns = {
+  account_id: ['bigint', (values: NewMessage) => values.accountId],
+  inbox_id: ['bigint', (values: NewMessage) => values.inboxId],
+  conversation_id: ['bigint', (values: NewMessage) => values.conversationId],
+  message_type: ['smallint', (values: NewMessage) => values.messageType],
+  content_type: ['text', (values: NewMessage) => values.contentType],
+  content: ['text', (values: NewMessage) => values.content],
+  content_attributes: ['jsonb', (values: NewMessage) => JSON.stringify(values.contentAttributes)],
+  private: ['boolean', (values: NewMessage) => values.private ?? false],
+  status: ['text', (values: NewMessage) => values.status],
+  source_id: ['text', (values: NewMessage) => values.sourceId],
+  sender_type: ['text', (values: NewMessage) => values.senderType],
+  sender_id: ['bigint', (values: NewMessage) => values.senderId],
+  in_reply_to_source_id: ['text', (values: NewMessage) => values.inReplyToSourceId],
+  sent_at: ['timestamptz', (values: NewMessage) => values.sentAt],
+} satisfies Record<keyof ReturnType<typeof messageRow>, ColumnSource<NewMessage>>;
+
 export const messagesRepo = {
   /** An activity line ("Conversa atribuída a Ana", "Resolvida por João"): shown in the conversation, never sent. */
   async insertActivity(
@@ -97,10 +116,12 @@ export const messagesRepo = {
    */
   async insertMany(db: Executor, values: NewMessage[]) {
     if (values.length === 0) return [];
+    const { columns, select } = unnestRows(messageColumns, values);
     // What the batch announces; a whole row per message was parsed for nothing.
     return db
       .insertInto('messages')
-      .values(values.map(messageRow))
+      .columns(columns)
+      .expression(select)
       .onConflict((conflict) => conflict.columns(['inbox_id', 'source_id']).doNothing())
       .returning(['id', 'inbox_id', 'source_id', 'conversation_id', 'content', 'content_type', 'content_attributes'])
       .execute();
@@ -122,7 +143,7 @@ export const messagesRepo = {
       .selectFrom('messages')
       .select('source_id')
       .where('inbox_id', '=', inboxId)
-      .where('source_id', 'in', [...new Set(sourceIds)])
+      .where('source_id', '=', anyOf([...new Set(sourceIds)], 'text'))
       .execute();
     return rows.flatMap((row) => (row.source_id === null ? [] : [row.source_id]));
   },

@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { migrate, readMigrations } from '../../src/db/migrate.js';
+import { anyOf, arrayOf, unnestRows } from '../../src/db/sql-arrays.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { databaseUrlFor, onPostgres, openTestDatabase } from '../helpers/test-database.js';
 
@@ -54,5 +56,47 @@ describe.runIf(onPostgres)('two processes starting at once against one PostgreSQ
     );
     expect(rows[0]?.n).toBe(readMigrations().length);
     await Promise.all([a.close(), b.close()]);
+  });
+});
+
+describe('array parameters (db/sql-arrays)', () => {
+  it('carry quotes, backslashes, braces, commas, NULLs, JSON and times through unnest and any()', async () => {
+    const database = await openTestDatabase();
+    try {
+      const db = database.handle.db;
+      const texts = ['he said "oi", {não} \\ fim', null, 'NULL', '', '😀 ação'];
+      const json = [JSON.stringify({ q: 'a"b\\c', list: [1, null] }), JSON.stringify(null), '{}', '[]', '"x"'];
+      const times = [new Date('2026-11-30T12:00:00.123Z'), new Date(0), null, new Date('2026-01-01T03:00:00Z'), null];
+      const numbers = [1, null, 9_007_199_254_740_991, -5, 0];
+      const { columns, select } = unnestRows(
+        {
+          t: ['text', (i: number) => texts[i]],
+          j: ['jsonb', (i: number) => json[i]],
+          at: ['timestamptz', (i: number) => times[i]],
+          n: ['bigint', (i: number) => numbers[i]],
+          b: ['boolean', (i: number) => i % 2 === 0],
+        },
+        [0, 1, 2, 3, 4],
+      );
+      expect(columns).toEqual(['t', 'j', 'at', 'n', 'b']);
+      const rows = await sql<{ t: string | null; j: unknown; at: Date | null; n: string | number | null; b: boolean }>`
+        SELECT * FROM (${select}) AS r (t, j, at, n, b)`.execute(db);
+      expect(rows.rows.map((row) => row.t)).toEqual(texts);
+      expect(rows.rows.map((row) => row.j)).toEqual([{ q: 'a"b\\c', list: [1, null] }, null, {}, [], 'x']);
+      expect(rows.rows.map((row) => (row.at ? new Date(row.at).toISOString() : null))).toEqual(
+        times.map((time) => time?.toISOString() ?? null),
+      );
+      expect(rows.rows.map((row) => (row.n === null ? null : Number(row.n)))).toEqual(numbers);
+      expect(rows.rows.map((row) => row.b)).toEqual([true, false, true, false, true]);
+
+      const found = await sql<{ v: string }>`
+        SELECT v FROM unnest(${arrayOf(['a', 'b,c', '{d}', 'e'], 'text')}) AS v
+        WHERE v = ${anyOf(['b,c', '{d}', 'zz'], 'text')} ORDER BY v`.execute(db);
+      expect(found.rows.map((row) => row.v)).toEqual(['b,c', '{d}']);
+      const none = await sql<{ v: number }>`SELECT 1 AS v WHERE 1 = ${anyOf([] as number[], 'bigint')}`.execute(db);
+      expect(none.rows).toEqual([]);
+    } finally {
+      await database.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { type Kysely, type QueryCreator, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { anyOf, type ColumnSource, unnestRows } from '../../db/sql-arrays.js';
 
 export interface NewRawWebhook {
   provider: string;
@@ -10,24 +11,26 @@ export interface NewRawWebhook {
   unroutable: boolean;
 }
 
+const rawWebhookColumns = {
+  provider: ['text', (value: NewRawWebhook) => value.provider],
+  body_sha256: ['text', (value: NewRawWebhook) => value.sha256],
+  body: ['text', (value: NewRawWebhook) => value.body],
+  inbox_id: ['bigint', (value: NewRawWebhook) => value.inboxId],
+  account_id: ['bigint', (value: NewRawWebhook) => value.accountId],
+  unroutable: ['boolean', (value: NewRawWebhook) => value.unroutable],
+} satisfies Record<string, ColumnSource<NewRawWebhook>>;
+
 export const rawWebhooksRepo = {
   /**
    * The statement that stores bodies once each (unique on their SHA-256; a body stored before, or twice
    * in `values`, is left out), returning the new rows: for a CTE, so their jobs go in the same statement.
    */
   insertNew(db: QueryCreator<Database>, values: NewRawWebhook[]) {
+    const { columns, select } = unnestRows(rawWebhookColumns, values);
     return db
       .insertInto('raw_webhooks')
-      .values(
-        values.map((value) => ({
-          provider: value.provider,
-          body_sha256: value.sha256,
-          body: value.body,
-          inbox_id: value.inboxId,
-          account_id: value.accountId,
-          unroutable: value.unroutable,
-        })),
-      )
+      .columns(columns)
+      .expression(select)
       .onConflict((conflict) => conflict.column('body_sha256').doNothing())
       .returning(['id', 'account_id', 'unroutable']);
   },
@@ -38,7 +41,7 @@ export const rawWebhooksRepo = {
     return db
       .selectFrom('raw_webhooks')
       .select(['id', 'body', 'inbox_id', 'received_at'])
-      .where('id', 'in', ids)
+      .where('id', '=', anyOf(ids, 'bigint'))
       .orderBy('id')
       .execute();
   },
@@ -49,7 +52,7 @@ export const rawWebhooksRepo = {
     const rows = await db
       .selectFrom('raw_webhooks')
       .select('id')
-      .where('id', 'in', ids)
+      .where('id', '=', anyOf(ids, 'bigint'))
       .where('processed_at', 'is', null)
       .orderBy('id')
       .execute();
@@ -58,6 +61,10 @@ export const rawWebhooksRepo = {
 
   async markProcessed(db: Kysely<Database>, ids: number[], error: string | null): Promise<void> {
     if (ids.length === 0) return;
-    await db.updateTable('raw_webhooks').set({ processed_at: sql`now()`, error }).where('id', 'in', ids).execute();
+    await db
+      .updateTable('raw_webhooks')
+      .set({ processed_at: sql`now()`, error })
+      .where('id', '=', anyOf(ids, 'bigint'))
+      .execute();
   },
 };
