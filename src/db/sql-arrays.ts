@@ -8,7 +8,9 @@ export type ArrayElementType = 'bigint' | 'int' | 'smallint' | 'text' | 'jsonb' 
  * PostgreSQL parses, analyses and plans a VALUES list or an IN list element by element: a batch's 200-row
  * message INSERT (14 parameters a row) cost its backend ~11 ms against ~7 ms as INSERT ... SELECT FROM
  * unnest(...) (measured on the benchmark machine, 2026-11-30), and Kysely compiles one node per parameter.
- * Both PostgreSQL and PGlite take JavaScript arrays as array parameters.
+ * Both PostgreSQL and PGlite take JavaScript arrays as array parameters. The price is on our side: pg escapes
+ * every string element of an array (quotes and backslashes, two regex passes and a copy), so columns of long
+ * text with many quotes (raw JSON bodies) are better sent as plain parameters.
  */
 
 /** `any($1::type[])`, for `.where(column, '=', anyOf(values, type))`. */
@@ -18,7 +20,12 @@ export function anyOf<T>(values: readonly T[], type: ArrayElementType): RawBuild
 
 /** An array parameter cast to `type[]`: for `unnest(...)` and `any(...)` inside hand-written SQL. */
 export function arrayOf(values: readonly unknown[], type: ArrayElementType): RawBuilder<unknown> {
-  return sql`${sql.val(values)}::${sql.raw(type)}[]`;
+  // pg formats each Date of an array in local time by hand (a dozen strings each); toISOString is native.
+  const elements =
+    type === 'timestamptz'
+      ? values.map((value) => (value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value))
+      : values;
+  return sql`${sql.val(elements)}::${sql.raw(type)}[]`;
 }
 
 /** `unnest($1::t1[], $2::t2[], ...)`: rows given column by column, each column an array of its type. */
