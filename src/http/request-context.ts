@@ -15,6 +15,13 @@ declare module 'fastify' {
     principal: Principal | null;
     account: AccountScope | null;
   }
+  interface FastifyContextConfig {
+    /**
+     * false: the route answers servers, not browsers (Meta's webhook deliveries), and its replies carry
+     * only `x-content-type-options: nosniff` instead of the browser security headers (see http/server.ts).
+     */
+    browserHeaders?: boolean;
+  }
 }
 
 /** The signed-in caller; routes behind the API auth hook always have one. */

@@ -212,8 +212,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     crossOriginEmbedderPolicy: false,
   });
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(securityHeaders);
+  // Routes that only servers call (Meta's deliveries, thousands a second, a fixed JSON answer) skip the
+  // headers that instruct browsers; building a dozen headers was ~6 % of such a request's allocations.
+  const serverOnlyHeaders = { 'x-content-type-options': 'nosniff' };
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(request.routeOptions.config.browserHeaders === false ? serverOnlyHeaders : securityHeaders);
     done();
   });
 

@@ -47,6 +47,9 @@ describe('verification handshake (GET /webhooks/whatsapp)', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toBe('1158201444');
     expect(response.headers['content-type']).toContain('text/plain');
+    // The challenge is echoed: a browser opening this URL must not run it.
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('accepts the display number in the path', async () => {
@@ -84,7 +87,12 @@ describe('signature (POST /webhooks/whatsapp)', () => {
       textPayload(inbox.phoneNumberId, { from: '5511987650002', wamid, text: 'Olá, tudo bem?' }),
     ).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
     expect(raw).toContain('Ol\\u00e1');
-    expect((await postWebhook(t, raw, inbox.appSecret)).statusCode).toBe(200);
+    const response = await postWebhook(t, raw, inbox.appSecret);
+    expect(response.statusCode).toBe(200);
+    // An answer to Meta's servers: no browser headers, but still no sniffing of its fixed JSON.
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toBeUndefined();
+    expect(response.json()).toEqual({ received: true });
     await waitForWebhooks(t);
     expect((await messageBySource(wamid)).content).toBe('Olá, tudo bem?');
   });

@@ -42,8 +42,10 @@ export function createProcessWebhookJob(deps: {
     schema: ProcessWebhookPayload,
     maxAttempts: 10,
     backoff: { baseMs: 2_000, maxMs: 10 * 60 * 1000 },
-    // Waiting for a batch costs nothing: more at once makes bigger batches (fewer commits per webhook).
-    concurrency: 64,
+    // Waiting for a batch costs nothing: more at once makes bigger batches (fewer commits per webhook). Under
+    // a sustained burst an intake commit's job waits ~0.5 s for its batch, so ~60 wait at 125 commits/s: with
+    // 64, the rest overflowed to the BullMQ round trip (push, fetch, claim) that starting them here avoids.
+    concurrency: 256,
     handler: async (payload, context) => {
       const ids = context.attempt > 1 ? await rawWebhooksRepo.unprocessed(deps.db, idsOf(payload)) : idsOf(payload);
       const results = await Promise.allSettled(ids.map((id) => processor.process(id)));

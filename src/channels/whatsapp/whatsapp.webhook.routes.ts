@@ -177,6 +177,9 @@ export async function whatsappWebhookRoutes(
       // and no per-request child logger unless something is logged.
       logLevel: 'warn',
       childLoggerFactory: lazyChildLoggerFactory,
+      // Answered to Meta's servers, never shown in a browser (the GET handshake, which echoes its challenge,
+      // keeps every header).
+      config: { browserHeaders: false },
       schema: {
         ...schema,
         summary: 'Receber eventos da WhatsApp Cloud API (assinados com X-Hub-Signature-256)',
