@@ -353,6 +353,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
         // PGlite has one connection, which a batch's transaction holds: smaller batches let the webhook
         // intake's statements in between (embedded ack p99 ~250 → ~170 ms under a burst).
         maxBatch: database.kind === 'pglite' ? 50 : undefined,
+        // Not bigger afterwards either: a delivery arriving during a long batch would wait for all of it.
+        catchUpBatch: database.kind === 'pglite' ? 50 : undefined,
       }),
       createDownloadMediaJob({ db, graph, targets, storage: mediaStorage, events }),
       sendMessageJob,

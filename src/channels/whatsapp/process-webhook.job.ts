@@ -31,8 +31,9 @@ export function createProcessWebhookJob(deps: {
   inboxes: InboxesRepo;
   inbound: WhatsAppInboundService;
   metrics: Metrics;
-  /** Webhooks processed together at most (see createWebhookProcessor). */
+  /** Webhooks processed together at most, while deliveries arrive and after (see createWebhookProcessor). */
   maxBatch?: number;
+  catchUpBatch?: number;
 }) {
   const processor = createWebhookProcessor(deps);
   return defineJob({

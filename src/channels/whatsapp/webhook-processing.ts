@@ -69,9 +69,11 @@ export function createWebhookProcessor(deps: {
   inbound: WhatsAppInboundService;
   metrics: Metrics;
   maxBatch?: number;
+  /** Webhooks per batch once deliveries have stopped (at least maxBatch). */
+  catchUpBatch?: number;
 }) {
   const maxBatch = deps.maxBatch ?? DEFAULT_MAX_BATCH;
-  const catchUpBatch = Math.max(maxBatch, CATCH_UP_BATCH);
+  const catchUpBatch = Math.max(maxBatch, deps.catchUpBatch ?? CATCH_UP_BATCH);
   let newestId = 0;
   let lastArrival = 0;
   let waiting: Waiting[] = [];
