@@ -24,6 +24,7 @@ import { createGraphClient } from './channels/whatsapp/graph-client.js';
 import { createWhatsAppInboundService } from './channels/whatsapp/inbound.service.js';
 import { createMarkReadJob } from './channels/whatsapp/mark-read.job.js';
 import { createProcessWebhookJob } from './channels/whatsapp/process-webhook.job.js';
+import { createEraseRawWebhooksJob, createRawWebhookRetention } from './channels/whatsapp/raw-webhook-retention.job.js';
 import { createSendMessageJob } from './channels/whatsapp/send-message.job.js';
 import { createSendReactionJob } from './channels/whatsapp/send-reaction.job.js';
 import { createSyncTemplatesJob, createTemplateSyncSchedule } from './channels/whatsapp/sync-templates.job.js';
@@ -42,6 +43,7 @@ import { createDispatchService } from './dispatch/dispatch.service.js';
 import { createExpireOfferJob, dispatchListeners } from './dispatch/dispatch-jobs.js';
 import { createOpenOffersCache } from './dispatch/replies/open-offers-cache.js';
 import { buildServer } from './http/server.js';
+import { createRemoveFilesJob } from './inbox/attachment-files.js';
 import { createCannedResponsesRepo } from './inbox/canned-responses.repo.js';
 import { createCannedResponsesService } from './inbox/canned-responses.service.js';
 import { createContactsService } from './inbox/contacts.service.js';
@@ -204,7 +206,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   );
   const outgoing = createOutgoingMessagesService({ db, jobs, events, clock });
   const outgoingAttachments = createOutgoingAttachmentsService({ db, jobs, events, clock });
-  const messageActions = createMessageActions({ db, jobs, events, clock, storage: mediaStorage, logger });
+  const messageActions = createMessageActions({ db, jobs, events, clock });
   const conversationViews = createConversationViews({ db, clock });
   const conversationActions = createConversationActions({ db, events, clock, jobs, businessEvents });
   // Business hours (out-of-office reply) and the greeting menu, reacting to incoming messages.
@@ -220,7 +222,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   // Outgoing webhooks for Santana's events (event_created, assignment_accepted, notification_failed…).
   const santanaWebhooks = createSantanaWebhookListener({ db, jobs });
   businessEvents.register(santanaWebhooks);
-  const contacts = createContactsService({ db, events, clock });
+  const contacts = createContactsService({ db, events, clock, jobs });
   const inboxAccess = createInboxAccess({ db });
   const conversationCreator = createConversationCreator({ db, events, clock });
   const realtime = createRealtimeHub(events);
@@ -320,12 +322,20 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   // WhatsApp message templates, copied from Meta at start, daily and on demand.
   const templateSync = createTemplateSync({ db, inboxes, graph, targets });
   const templateSyncSchedule = createTemplateSyncSchedule({ jobs, inboxes, clock });
+  // Stored webhook bodies hold people's messages: deleted once processed and past the retention (daily).
+  const rawWebhookRetention = createRawWebhookRetention({
+    db,
+    jobs,
+    clock,
+    retentionDays: config.whatsapp.rawWebhookRetentionDays,
+  });
   const inboxAdmin = createInboxAdminService({
     db,
     inboxes,
     users,
     audit,
     box,
+    jobs,
     onConnected: (inbox) => templateSyncSchedule.syncSoon(inbox),
     onSettingsChanged: (inbox) => inboxAutomation.forget(inbox.id),
   });
@@ -376,6 +386,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       createSyncTemplatesJob({ inboxes, sync: templateSync, schedule: templateSyncSchedule }),
       createDeliverWebhookJob({ db, box, clock, settings: options.webhookDelivery }),
       createWakeSnoozedJob({ actions: conversationActions }),
+      createRemoveFilesJob({ db, storage: mediaStorage }),
+      createEraseRawWebhooksJob({ db }),
+      rawWebhookRetention.job,
     ]),
   );
 
@@ -488,6 +501,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       await templateSyncSchedule
         .enqueueAtStartup()
         .catch((error) => logger.warn({ err: error }, 'Could not enqueue the start-up template syncs'));
+      await rawWebhookRetention.schedule
+        .enqueueAtStartup()
+        .catch((error) => logger.warn({ err: error }, 'Could not enqueue the raw webhook pruning'));
       return address;
     },
 

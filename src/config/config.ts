@@ -28,7 +28,14 @@ export interface Config {
   secretKeyBaseSource: 'env' | 'data_dir';
   admin: { email: string | undefined; password: string | undefined };
   timezone: string;
-  whatsapp: { inbox: WhatsAppEnvInbox | null; graphUrl: string; graphVersion: string; simulator: boolean };
+  whatsapp: {
+    inbox: WhatsAppEnvInbox | null;
+    graphUrl: string;
+    graphVersion: string;
+    simulator: boolean;
+    /** Processed webhook bodies older than this are deleted (daily). */
+    rawWebhookRetentionDays: number;
+  };
   /** API bases of the SMS gateways (Twilio's and Zenvia's, or a test fake). */
   sms: { twilioApiUrl: string; zenviaApiUrl: string };
   logLevel: LogLevel;
@@ -138,6 +145,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       graphUrl: env.WHATSAPP_GRAPH_URL.replace(/\/+$/, ''),
       graphVersion: env.WHATSAPP_GRAPH_VERSION,
       simulator: env.SIMULATOR ?? (whatsappInbox === null && env.NODE_ENV !== 'production'),
+      rawWebhookRetentionDays: env.RAW_WEBHOOK_RETENTION_DAYS,
     },
     sms: {
       twilioApiUrl: env.TWILIO_API_URL.replace(/\/+$/, ''),

@@ -124,6 +124,17 @@ export const EnvSchema = z.object({
       .default('v24.0'),
   ),
   SIMULATOR: booleanFlag,
+  // Days a stored WhatsApp webhook body is kept once processed. At least 7: Meta redelivers for up to 7 days,
+  // and a stored body is how a redelivery is recognised.
+  RAW_WEBHOOK_RETENTION_DAYS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number({ error: 'expected a whole number of days from 7 to 3650' })
+      .int({ error: 'expected a whole number of days from 7 to 3650' })
+      .min(7, { error: 'expected a whole number of days from 7 to 3650' })
+      .max(3650, { error: 'expected a whole number of days from 7 to 3650' })
+      .default(30),
+  ),
   // SMS gateways' API bases (tests point them at a local fake).
   TWILIO_API_URL: z.preprocess(
     emptyAsUndefined,

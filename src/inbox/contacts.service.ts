@@ -3,9 +3,11 @@ import type { MergeActor } from '../crm/merge-profiles.js';
 import type { Db } from '../db/client.js';
 import type { Contact, Conversation, Database } from '../db/schema.js';
 import { inTransaction, type TxContext } from '../db/transaction.js';
+import type { JobSystem } from '../jobs/job-system.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, notFound } from '../shared/errors.js';
+import { removeFilesLater, storageKeysOf } from './attachment-files.js';
 import { type ContactInput, contactChangesFrom, fieldProblem } from './contact-changes.js';
 import {
   contactFilterCondition,
@@ -22,6 +24,7 @@ import {
   withContactInboxes,
 } from './contact-inboxes.js';
 import { mergeContacts } from './contact-merge.js';
+import { whatsAppIdsOf } from './contact-whatsapp-ids.js';
 import { type ContactCondition, type ContactSort, contactsRepo } from './contacts.repo.js';
 import type { InboxScope } from './inbox-access.js';
 import { normalizeLabels } from './label-titles.js';
@@ -31,7 +34,7 @@ export const CONTACTS_PER_PAGE = 15;
 const CONVERSATIONS_PER_CONTACT = 20;
 
 /** Contacts as Chatwoot's API manages them: validation, duplicates (both 9th-digit forms), labels, inboxes. */
-export function createContactsService(deps: { db: Db; events: EventBus; clock: Clock }) {
+export function createContactsService(deps: { db: Db; events: EventBus; clock: Clock; jobs: JobSystem }) {
   const { db } = deps;
 
   function publish(tx: TxContext, accountId: number, name: string, contact: Pick<Contact, 'id'> & Partial<Contact>) {
@@ -144,11 +147,22 @@ export function createContactsService(deps: { db: Db; events: EventBus; clock: C
       });
     },
 
-    /** Deletes the contact with its conversations and messages (Chatwoot does the same). */
+    /**
+     * Deletes the contact with its conversations and messages (Chatwoot does the same), and what else holds
+     * the person's data (LGPD erasure): their files, once no other message shows them, and the stored
+     * webhook bodies that name them, both by jobs queued in the same transaction.
+     */
     async remove(accountId: number, id: number): Promise<void> {
       await inTransaction(db, async (tx) => {
         const [contact] = await contactsRepo.lockMany(tx.trx, accountId, [id]);
-        if (!contact || !(await contactsRepo.delete(tx.trx, accountId, id))) throw notFound('Contato');
+        if (!contact) throw notFound('Contato');
+        const files = await storageKeysOf(tx.trx, accountId, { contactId: id });
+        const whatsAppIds = await whatsAppIdsOf(tx.trx, contact);
+        if (!(await contactsRepo.delete(tx.trx, accountId, id))) throw notFound('Contato');
+        await removeFilesLater(deps.jobs, tx, accountId, files);
+        if (whatsAppIds.length > 0) {
+          await deps.jobs.enqueue('whatsapp.erase_raw_webhooks', { accountId, whatsAppIds }, { tx, accountId });
+        }
         publish(tx, accountId, 'contact.deleted', contact);
       });
     },

@@ -8,8 +8,11 @@ import {
 import type { Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Inbox, Role } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
+import type { JobSystem } from '../jobs/job-system.js';
 import type { SecretBox } from '../shared/crypto.js';
 import { AppError, notFound } from '../shared/errors.js';
+import { removeFilesLater, storageKeysOf } from './attachment-files.js';
 import {
   generateVerifyToken,
   openCredentials,
@@ -65,6 +68,7 @@ export function createInboxAdminService(deps: {
   users: UsersRepo;
   audit: AuditRepo;
   box: SecretBox;
+  jobs: JobSystem;
   /** A WhatsApp inbox was connected or its credentials changed (its templates are synced then). */
   onConnected?: (inbox: Inbox) => Promise<void>;
   /** Business hours or greeting changed (caches of them are dropped). */
@@ -234,9 +238,14 @@ export function createInboxAdminService(deps: {
       return updated;
     },
 
+    /** Deletes the inbox with its conversations and messages; their files go after the commit (a job). */
     async remove(actor: Actor, id: number): Promise<void> {
       const inbox = await findVisible(actor.accountId, id);
-      if (!(await inboxes.remove(actor.accountId, id))) throw notFound('Caixa de entrada');
+      await inTransaction(deps.db, async (tx) => {
+        const files = await storageKeysOf(tx.trx, actor.accountId, { inboxId: id });
+        if (!(await inboxes.remove(actor.accountId, id, tx.trx))) throw notFound('Caixa de entrada');
+        await removeFilesLater(deps.jobs, tx, actor.accountId, files);
+      });
       await record(actor, 'inbox.deleted', id, { name: inbox.name, phone_number_id: inbox.phone_number_id });
     },
 

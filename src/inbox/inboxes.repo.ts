@@ -110,8 +110,8 @@ export function createInboxesRepo(db: Db) {
     },
 
     /** Deletes the inbox; its conversations, messages and members go with it (ON DELETE CASCADE). */
-    async remove(accountId: number, id: number): Promise<boolean> {
-      const result = await db
+    async remove(accountId: number, id: number, executor: Kysely<Database> = db): Promise<boolean> {
+      const result = await executor
         .deleteFrom('inboxes')
         .where('account_id', '=', accountId)
         .where('id', '=', id)

@@ -5,8 +5,7 @@ import type { JobSystem } from '../jobs/job-system.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, notFound } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
-import type { MediaStorage } from '../shared/media-storage.js';
+import { removeFilesLater, storageKeysOf } from './attachment-files.js';
 import { messagesRepo } from './messages.repo.js';
 import { WINDOW_CLOSED_MESSAGE } from './outgoing-messages.service.js';
 import { replyWindow } from './window.js';
@@ -20,14 +19,7 @@ interface Actor {
 }
 
 /** What agents do to a message already in the conversation: react to it, delete it. */
-export function createMessageActions(deps: {
-  db: Db;
-  jobs: JobSystem;
-  events: EventBus;
-  clock: Clock;
-  storage: MediaStorage;
-  logger: Logger;
-}) {
+export function createMessageActions(deps: { db: Db; jobs: JobSystem; events: EventBus; clock: Clock }) {
   async function load(tx: TxContext, actor: Actor, displayId: number, messageId: number) {
     const conversation = await tx.trx
       .selectFrom('conversations')
@@ -111,7 +103,7 @@ export function createMessageActions(deps: {
     },
 
     /**
-     * Chatwoot's soft delete: the text is replaced, the files go, the row stays (marked deleted). A
+     * Chatwoot's soft delete: the text is replaced, the files go (after the commit, by a job), the row stays (marked deleted). A
      * message still queued is never sent. WhatsApp cannot unsend one the client already received.
      */
     async softDelete(actor: Actor, displayId: number, messageId: number): Promise<Message> {
@@ -123,19 +115,9 @@ export function createMessageActions(deps: {
           contentAttributes: { deleted: true },
           deleted: true,
         });
-        const files = await tx.trx
-          .deleteFrom('attachments')
-          .where('message_id', '=', message.id)
-          .returning('storage_key')
-          .execute();
-        tx.afterCommit(async () => {
-          for (const { storage_key: key } of files) {
-            if (!key) continue;
-            await deps.storage
-              .remove(key)
-              .catch((error) => deps.logger.warn({ err: error, key }, 'Could not remove a deleted message’s file'));
-          }
-        });
+        const keys = await storageKeysOf(tx.trx, actor.accountId, { messageId: message.id });
+        await tx.trx.deleteFrom('attachments').where('message_id', '=', message.id).execute();
+        await removeFilesLater(deps.jobs, tx, actor.accountId, keys);
         published(tx, deleted);
         return deleted;
       });

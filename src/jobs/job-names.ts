@@ -17,6 +17,9 @@ export const JOB_NAMES = [
   'notify.deliver',
   'broadcast.run',
   'sms.send',
+  'attachments.remove_files',
+  'whatsapp.erase_raw_webhooks',
+  'whatsapp.prune_raw_webhooks',
 ] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];

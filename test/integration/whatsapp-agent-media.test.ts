@@ -6,6 +6,7 @@ import { sleep } from '../../src/shared/clock.js';
 import { eventually } from '../helpers/eventually.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
 import { freePort } from '../helpers/server-process.js';
+import { settleJobs } from '../helpers/settle-jobs.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createWhatsAppInbox, postWebhook, type TestInbox, textPayload, waitForWebhooks } from '../helpers/whatsapp.js';
 
@@ -387,6 +388,8 @@ describe('deleting a message', () => {
     expect(row.content).toBe('Esta mensagem foi apagada');
     expect(row.deleted_at).not.toBeNull();
     expect(await attachmentsOf(id)).toEqual([]);
+    // The file goes after the commit, by a job queued with the deletion.
+    await settleJobs(t.db, { names: ['attachments.remove_files'], failOnDead: true });
     expect(storedFiles()).toHaveLength(filesBefore - 1);
     expect((await api('GET', `/attachments/${attachment?.id}`)).statusCode).toBe(404);
 

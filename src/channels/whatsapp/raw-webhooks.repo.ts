@@ -1,6 +1,6 @@
 import { type Kysely, type QueryCreator, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { anyOf } from '../../db/sql-arrays.js';
+import { anyOf, arrayOf } from '../../db/sql-arrays.js';
 
 export interface NewRawWebhook {
   provider: string;
@@ -67,5 +67,54 @@ export const rawWebhooksRepo = {
       .set({ processed_at: sql`now()`, error })
       .where('id', '=', anyOf(ids, 'bigint'))
       .execute();
+  },
+};
+
+/** What an erased body is replaced with: its row and SHA-256 stay, so a late redelivery is still a duplicate. */
+export const ERASED_BODY = '';
+
+export const rawWebhookErasure = {
+  /**
+   * Erases the bodies of the account's processed webhooks that name one of `whatsAppIds` (a wa_id in either
+   * 9th-digit form, a BSUID) as a JSON string: a deleted person's messages, statuses and profile. Other
+   * people's messages in the same delivery go too; they were processed long before. Unprocessed webhooks
+   * are kept: processing them is how a message that arrives after the deletion reaches the inbox.
+   */
+  async eraseMentioning(db: Kysely<Database>, accountId: number, whatsAppIds: string[]): Promise<number> {
+    if (whatsAppIds.length === 0) return 0;
+    const quoted = whatsAppIds.map((id) => JSON.stringify(id));
+    const result = await db
+      .updateTable('raw_webhooks')
+      .set({ body: ERASED_BODY })
+      .where('account_id', '=', accountId)
+      .where('processed_at', 'is not', null)
+      .where('body', '<>', ERASED_BODY)
+      .where(
+        sql<boolean>`exists (select 1 from unnest(${arrayOf(quoted, 'text')}) needle where strpos(body, needle) > 0)`,
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  },
+
+  /**
+   * Deletes up to `limit` webhooks received before `before` that are done with: processed (or failed for
+   * good), or unroutable (no inbox owned their number, nothing will process them). Oldest first.
+   */
+  async pruneBefore(db: Kysely<Database>, before: Date, limit: number): Promise<number> {
+    const result = await db
+      .deleteFrom('raw_webhooks')
+      .where(
+        'id',
+        'in',
+        db
+          .selectFrom('raw_webhooks')
+          .select('id')
+          .where('received_at', '<', before)
+          .where((eb) => eb.or([eb('processed_at', 'is not', null), eb('unroutable', '=', true)]))
+          .orderBy('id')
+          .limit(limit),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   },
 };

@@ -1,0 +1,296 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERASED_BODY } from '../../src/channels/whatsapp/raw-webhooks.repo.js';
+import { eventually } from '../helpers/eventually.js';
+import { type FakeGraph, startFakeGraph } from '../helpers/fake-graph.js';
+import { settleJobs } from '../helpers/settle-jobs.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import {
+  createWhatsAppInbox,
+  messagePayload,
+  postWebhook,
+  type TestInbox,
+  textPayload,
+  waitForWebhooks,
+} from '../helpers/whatsapp.js';
+
+// LGPD erasure: deleting a contact (or an inbox) takes the person's files and stored webhook bodies with it;
+// stored bodies are pruned once past RAW_WEBHOOK_RETENTION_DAYS.
+
+let t: TestApp;
+let graph: FakeGraph;
+let inbox: TestInbox;
+let admin: Awaited<ReturnType<TestApp['signIn']>>;
+
+beforeAll(async () => {
+  graph = await startFakeGraph();
+  t = await createTestApp({ env: { WHATSAPP_GRAPH_URL: graph.url, RAW_WEBHOOK_RETENTION_DAYS: '10' } });
+  inbox = await createWhatsAppInbox(t);
+  admin = await t.signIn();
+  await t.app.jobs.startWorker();
+  t.app.jobs.startScheduler();
+});
+afterAll(async () => {
+  await t.close();
+  await graph.close();
+});
+
+// A real 1×1 PNG.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+const api = (method: 'GET' | 'POST' | 'DELETE', url: string, accountId = inbox.accountId) =>
+  t.inject({ method, url: `/api/v1/accounts/${accountId}${url}`, headers: admin.tokenHeaders });
+
+let sequence = 0;
+/** A Brazilian mobile in its 13-digit form and the 12-digit form WhatsApp still reports for older accounts. */
+function person() {
+  sequence++;
+  const subscriber = `8${String(sequence).padStart(3, '0')}${String(process.pid % 10_000).padStart(4, '0')}`;
+  return { withNine: `55319${subscriber}`, withoutNine: `5531${subscriber}` };
+}
+
+/** `from` writes a text and sends a photo; returns the raw bodies as posted and the photo's stored key. */
+async function writesAndSendsPhoto(from: { withNine: string; withoutNine: string }, name: string) {
+  const mediaId = String(700_000_000 + sequence);
+  graph.addMedia(mediaId, PNG, 'image/png');
+  const textWamid = `wamid.erase-text-${from.withNine}`;
+  const text = JSON.stringify(
+    textPayload(inbox.phoneNumberId, { from: from.withNine, name, wamid: textWamid, text: 'Oi' }),
+  );
+  // The photo arrives under the number's old form: still the same person, and still theirs to erase.
+  const photo = JSON.stringify(
+    messagePayload(inbox.phoneNumberId, {
+      from: from.withoutNine,
+      name,
+      message: {
+        id: `wamid.erase-photo-${from.withNine}`,
+        type: 'image',
+        image: { id: mediaId, mime_type: 'image/png', sha256: 'x' },
+      },
+    }),
+  );
+  for (const body of [text, photo]) expect((await postWebhook(t, body, inbox.appSecret)).statusCode).toBe(200);
+  await waitForWebhooks(t);
+  const attachment = await eventually(
+    () =>
+      t.db
+        .selectFrom('attachments')
+        .innerJoin('messages', 'messages.id', 'attachments.message_id')
+        .select(['attachments.storage_key', 'attachments.status', 'messages.conversation_id', 'messages.id'])
+        .where('messages.source_id', '=', `wamid.erase-photo-${from.withNine}`)
+        .where('attachments.status', '=', 'ready')
+        .executeTakeFirst(),
+    { what: `the photo of ${name} downloaded` },
+  );
+  const contact = await t.db
+    .selectFrom('contact_inboxes')
+    .select('contact_id')
+    .where('inbox_id', '=', inbox.id)
+    .where('source_id', '=', from.withNine)
+    .executeTakeFirstOrThrow();
+  return {
+    textWamid,
+    bodies: [text, photo],
+    key: attachment.storage_key as string,
+    contactId: contact.contact_id,
+    messageId: attachment.id,
+  };
+}
+
+const fileOf = (key: string) => path.join(t.config.dataDir, 'media', key);
+
+async function storedBodies(bodies: string[]) {
+  const rows = await t.db.selectFrom('raw_webhooks').select(['body']).where('provider', '=', 'whatsapp').execute();
+  const all = rows.map((row) => row.body);
+  return {
+    kept: bodies.filter((body) => all.includes(body)),
+    erased: all.filter((body) => body === ERASED_BODY).length,
+  };
+}
+
+describe('deleting a contact erases the person', () => {
+  it('removes their files and the stored webhook bodies that name them (both number forms), and keeps the others', async () => {
+    const ana = await writesAndSendsPhoto(person(), 'Ana Erasure');
+    const bia = await writesAndSendsPhoto(person(), 'Bia Keeps');
+    expect(existsSync(fileOf(ana.key))).toBe(true);
+    const erasedBefore = (await storedBodies([])).erased;
+
+    const deleted = await api('DELETE', `/contacts/${ana.contactId}`);
+    expect(deleted.statusCode).toBe(200);
+    await settleJobs(t.db, { names: ['attachments.remove_files', 'whatsapp.erase_raw_webhooks'], failOnDead: true });
+
+    expect(existsSync(fileOf(ana.key))).toBe(false);
+    expect(existsSync(fileOf(bia.key))).toBe(true);
+    const stored = await storedBodies([...ana.bodies, ...bia.bodies]);
+    expect(stored.kept).toEqual(bia.bodies);
+    expect(stored.erased - erasedBefore).toBe(2);
+
+    // Meta redelivering one of the erased payloads: recognised as stored (its SHA-256 stays), nothing comes back.
+    expect((await postWebhook(t, ana.bodies[0] as string, inbox.appSecret)).statusCode).toBe(200);
+    await waitForWebhooks(t);
+    expect(await t.db.selectFrom('messages').select('id').where('source_id', '=', ana.textWamid).execute()).toEqual([]);
+  });
+
+  it('keeps a file another message still shows (an automation rule sends one stored file to many)', async () => {
+    const carla = await writesAndSendsPhoto(person(), 'Carla Shares');
+    const dani = await writesAndSendsPhoto(person(), 'Dani Receives');
+    // What the rule's send_attachment action writes: another attachment row naming the same stored file.
+    await t.db
+      .insertInto('attachments')
+      .values({
+        account_id: inbox.accountId,
+        message_id: dani.messageId,
+        file_type: 'image',
+        mime_type: 'image/png',
+        storage_key: carla.key,
+        status: 'ready',
+      })
+      .execute();
+
+    expect((await api('DELETE', `/contacts/${carla.contactId}`)).statusCode).toBe(200);
+    await settleJobs(t.db, { names: ['attachments.remove_files'], failOnDead: true });
+    expect(existsSync(fileOf(carla.key))).toBe(true);
+
+    expect((await api('DELETE', `/contacts/${dani.contactId}`)).statusCode).toBe(200);
+    await settleJobs(t.db, { names: ['attachments.remove_files'], failOnDead: true });
+    expect(existsSync(fileOf(carla.key))).toBe(false);
+    expect(existsSync(fileOf(dani.key))).toBe(false);
+  });
+
+  it('finds the person by the number typed by hand in either form; leaves unprocessed and other accounts’ webhooks', async () => {
+    const someone = person();
+    const processed = JSON.stringify({ note: 'processed, old form', recipient_id: someone.withoutNine });
+    const unprocessed = JSON.stringify({ note: 'unprocessed', from: someone.withNine });
+    const otherAccount = JSON.stringify({ note: 'other account', from: someone.withNine });
+    const rows = [
+      { body: processed, account_id: inbox.accountId, processed_at: new Date() },
+      { body: unprocessed, account_id: inbox.accountId, processed_at: null },
+      { body: otherAccount, account_id: inbox.accountId + 1000, processed_at: new Date() },
+    ];
+    const inserted = await t.db
+      .insertInto('raw_webhooks')
+      .values(rows.map((row, i) => ({ ...row, provider: 'whatsapp', body_sha256: `sha-${i}-${someone.withNine}` })))
+      .returning('id')
+      .execute();
+    // The unprocessed row must go whatever happens: later tests wait for every stored webhook to be processed.
+    try {
+      const created = await t.inject({
+        method: 'POST',
+        url: `/api/v1/accounts/${inbox.accountId}/contacts`,
+        headers: admin.tokenHeaders,
+        payload: { name: 'Eva Typed', phone_number: `+${someone.withNine}` },
+      });
+      expect(created.statusCode).toBe(200);
+
+      expect((await api('DELETE', `/contacts/${created.json().payload.contact.id}`)).statusCode).toBe(200);
+      await settleJobs(t.db, { names: ['whatsapp.erase_raw_webhooks'], failOnDead: true });
+      const after = await t.db
+        .selectFrom('raw_webhooks')
+        .select('body')
+        .where(
+          'id',
+          'in',
+          inserted.map((row) => row.id),
+        )
+        .orderBy('id')
+        .execute();
+      expect(after.map((row) => row.body)).toEqual([ERASED_BODY, unprocessed, otherAccount]);
+    } finally {
+      await t.db
+        .deleteFrom('raw_webhooks')
+        .where(
+          'id',
+          'in',
+          inserted.map((row) => row.id),
+        )
+        .execute();
+    }
+  });
+});
+
+describe('deleting an inbox', () => {
+  it('removes the files of its conversations', async () => {
+    const own = await createWhatsAppInbox(t);
+    const previous = inbox;
+    inbox = own;
+    try {
+      const fred = await writesAndSendsPhoto(person(), 'Fred Inbox');
+      expect(existsSync(fileOf(fred.key))).toBe(true);
+      expect((await api('DELETE', `/inboxes/${own.id}`)).statusCode).toBe(200);
+      await settleJobs(t.db, { names: ['attachments.remove_files'], failOnDead: true });
+      expect(existsSync(fileOf(fred.key))).toBe(false);
+    } finally {
+      inbox = previous;
+    }
+  });
+});
+
+describe('raw webhook retention', () => {
+  it('prunes processed and unroutable webhooks past RAW_WEBHOOK_RETENTION_DAYS, oldest first, and plans the next day', async () => {
+    const day = 24 * 60 * 60 * 1000;
+    const old = new Date(Date.now() - 11 * day);
+    const recent = new Date(Date.now() - 9 * day);
+    const rows = [
+      { tag: 'old-processed', received_at: old, processed_at: old, unroutable: false },
+      { tag: 'old-failed', received_at: old, processed_at: old, unroutable: false, error: 'boom' },
+      { tag: 'old-unroutable', received_at: old, processed_at: null, unroutable: true },
+      { tag: 'old-unprocessed', received_at: old, processed_at: null, unroutable: false },
+      { tag: 'recent-processed', received_at: recent, processed_at: recent, unroutable: false },
+    ];
+    const inserted = await t.db
+      .insertInto('raw_webhooks')
+      .values(
+        rows.map(({ tag, ...row }) => ({
+          ...row,
+          provider: 'whatsapp',
+          body_sha256: `retention-${tag}-${Date.now()}`,
+          body: JSON.stringify({ tag }),
+          account_id: inbox.accountId,
+        })),
+      )
+      .returning(['id', 'body'])
+      .execute();
+    // A channel event recorded from the old webhook outlives it (its link is cleared).
+    const oldId = inserted[0]?.id as number;
+    await t.db
+      .insertInto('channel_events')
+      .values({ account_id: inbox.accountId, raw_webhook_id: oldId, kind: 'errors', payload: JSON.stringify({}) })
+      .execute();
+
+    await t.app.jobs.enqueue('whatsapp.prune_raw_webhooks', {});
+    await settleJobs(t.db, { names: ['whatsapp.prune_raw_webhooks'], failOnDead: true });
+
+    const left = await t.db
+      .selectFrom('raw_webhooks')
+      .select('body')
+      .where(
+        'id',
+        'in',
+        inserted.map((row) => row.id),
+      )
+      .orderBy('id')
+      .execute();
+    expect(left.map((row) => JSON.parse(row.body).tag)).toEqual(['old-unprocessed', 'recent-processed']);
+    const event = await t.db
+      .selectFrom('channel_events')
+      .select('raw_webhook_id')
+      .where('kind', '=', 'errors')
+      .where('account_id', '=', inbox.accountId)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(event.raw_webhook_id).toBeNull();
+
+    const tomorrow = new Date(Date.now() + day).toISOString().slice(0, 10);
+    const next = await t.db
+      .selectFrom('jobs')
+      .select(['status', 'run_at'])
+      .where('idempotency_key', '=', `raw-webhooks:prune:${tomorrow}`)
+      .executeTakeFirst();
+    expect(next?.status).toBe('scheduled');
+    expect(next?.run_at.getTime()).toBeGreaterThan(Date.now() + day - 60_000);
+  });
+});
