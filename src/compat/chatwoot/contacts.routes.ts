@@ -171,6 +171,10 @@ export async function chatwootContactsRoutes(
       schema: {
         tags,
         summary: 'Excluir um contato com as suas conversas (administradores)',
+        description:
+          'Apaga a pessoa (LGPD): contato, conversas e mensagens; os arquivos das mensagens (quando nenhuma outra ' +
+          'mensagem os mostra) e o conteúdo dos webhooks do WhatsApp guardados que citam o número (nas duas ' +
+          'formas do 9º dígito) ou o BSUID são removidos logo depois, por tarefas registradas junto com a exclusão.',
         params: ContactParamsSchema,
         response: {
           200: z.void().meta({ description: 'Corpo vazio, como no Chatwoot' }),
