@@ -57,6 +57,15 @@ const timeZone = z.string().refine(
   { error: 'expected an IANA time zone such as America/Sao_Paulo' },
 );
 
+/** An integer in [min, max]; `what` names it in the error ("expected a whole number of days from 7 to 3650"). */
+const integerFrom = (min: number, max: number, fallback: number, what: string) => {
+  const error = `expected ${what} from ${min} to ${max}`;
+  return z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(fallback),
+  );
+};
+
 const positiveSeconds = (fallback: number) =>
   z.preprocess(
     emptyAsUndefined,
@@ -76,15 +85,7 @@ export const EnvSchema = z.object({
   HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('0.0.0.0')),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().min(1).default('./data')),
   DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/santana'),
-  DATABASE_POOL_SIZE: z.preprocess(
-    emptyAsUndefined,
-    z.coerce
-      .number({ error: 'expected an integer from 2 to 200' })
-      .int({ error: 'expected an integer from 2 to 200' })
-      .min(2, { error: 'expected an integer from 2 to 200' })
-      .max(200, { error: 'expected an integer from 2 to 200' })
-      .default(10),
-  ),
+  DATABASE_POOL_SIZE: integerFrom(2, 200, 10, 'an integer'),
   DATABASE_STARTUP_TIMEOUT: positiveSeconds(30),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
   REDIS_PREFIX: z.preprocess(
@@ -126,15 +127,7 @@ export const EnvSchema = z.object({
   SIMULATOR: booleanFlag,
   // Days a stored WhatsApp webhook body is kept once processed. At least 7: Meta redelivers for up to 7 days,
   // and a stored body is how a redelivery is recognised.
-  RAW_WEBHOOK_RETENTION_DAYS: z.preprocess(
-    emptyAsUndefined,
-    z.coerce
-      .number({ error: 'expected a whole number of days from 7 to 3650' })
-      .int({ error: 'expected a whole number of days from 7 to 3650' })
-      .min(7, { error: 'expected a whole number of days from 7 to 3650' })
-      .max(3650, { error: 'expected a whole number of days from 7 to 3650' })
-      .default(30),
-  ),
+  RAW_WEBHOOK_RETENTION_DAYS: integerFrom(7, 3650, 30, 'a whole number of days'),
   // SMS gateways' API bases (tests point them at a local fake).
   TWILIO_API_URL: z.preprocess(
     emptyAsUndefined,
