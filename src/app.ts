@@ -78,6 +78,7 @@ import { createNotifier } from './notify/notifier.js';
 import { createRulePlanner } from './notify/rules/rule-planner.js';
 import { createNotificationRulesService } from './notify/rules/rules.service.js';
 import { createNotificationTemplatesService } from './notify/templates/notification-templates.service.js';
+import { createPersonExport } from './privacy/person-export.service.js';
 import { createEventBus } from './realtime/event-bus.js';
 import { createRealtimeHub } from './realtime/realtime-hub.js';
 import { type Clock, systemClock } from './shared/clock.js';
@@ -276,6 +277,18 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   businessEvents.register(createFailureFallback({ db, sms: smsGateway, businessEvents }));
   // Consents (SAIR/VOLTAR on WhatsApp, Meta's 131050) and broadcasts to opted-in contacts with a label.
   const consents = createConsentsService({ db, audit, clock });
+  // LGPD: everything about one person as a JSON document (their erasure is the contact's deletion).
+  const personExport = createPersonExport({
+    db,
+    clock,
+    audit,
+    contacts,
+    views: conversationViews,
+    consents,
+    timeline: crmPipeline.timeline,
+    clients: crmClients,
+    providers: crmProviders,
+  });
   for (const listener of createConsentListeners({ db, clock, events, notifier })) businessEvents.register(listener);
   const broadcasts = createBroadcastsService({ db, jobs, audit, clock, notifier });
   // Provider dispatch: offers with Aceitar/Recusar, timeouts, the next candidate, an attendant when none is left.
@@ -446,6 +459,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
             notificationRules,
             notificationTemplates,
             consents,
+            personExport,
             broadcasts,
             dispatch,
             sms,

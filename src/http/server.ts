@@ -76,6 +76,8 @@ import { notificationRulesRoutes } from '../notify/rules/rules.routes.js';
 import type { NotificationRulesService } from '../notify/rules/rules.service.js';
 import { notificationTemplatesRoutes } from '../notify/templates/notification-templates.routes.js';
 import type { NotificationTemplatesService } from '../notify/templates/notification-templates.service.js';
+import { personExportRoutes } from '../privacy/person-export.routes.js';
+import type { PersonExport } from '../privacy/person-export.service.js';
 import { realtimeRoutes } from '../realtime/realtime.routes.js';
 import type { RealtimeHub } from '../realtime/realtime-hub.js';
 import type { SecretBox } from '../shared/crypto.js';
@@ -131,6 +133,7 @@ export interface ServerDeps {
     notificationRules: NotificationRulesService;
     notificationTemplates: NotificationTemplatesService;
     consents: ConsentsService;
+    personExport: PersonExport;
     broadcasts: BroadcastsService;
     dispatch: DispatchService;
     sms: SmsChannel;
@@ -323,6 +326,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
               access: api.inboxAccess,
             });
             await account.register(chatwootContactMergeRoutes, { prefix: '/actions', contacts: api.contacts });
+            await account.register(personExportRoutes, { prefix: '/contacts', personExport: api.personExport });
             await account.register(chatwootConversationsRoutes, {
               prefix: '/conversations',
               views: api.conversationViews,

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +145,24 @@ describe('the inbox', () => {
     } finally {
       await page.setViewportSize({ width: 1366, height: 860 });
     }
+  });
+
+  it('lets the administrator download the person’s data (LGPD) from the contact panel', async () => {
+    await page.goto(`${server.url}/conversas`);
+    await openConversationOf('Maria Simulada');
+    const panel = page.getByRole('complementary', { name: 'Contato' });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('link', { name: 'Exportar dados da pessoa (JSON)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^contato-\d+-\d{4}-\d{2}-\d{2}\.json$/);
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+    expect(exported.format).toBe('santana.person_export.v1');
+    expect(exported.contact.name).toBe('Maria Simulada');
+    const texts = exported.conversations.flatMap((conversation: { messages: Array<{ content: string | null }> }) =>
+      conversation.messages.map((message) => message.content),
+    );
+    expect(texts).toEqual(expect.arrayContaining(['Olá! Vocês atendem casamentos?', 'Atendemos sim! Qual a data?']));
   });
 
   it('hides other inboxes’ conversations from an agent, and the settings too', async () => {

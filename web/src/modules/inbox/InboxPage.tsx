@@ -137,6 +137,7 @@ export function InboxPage({
             key={displayId}
             accountId={account.id}
             userId={user.id}
+            isAdmin={account.role === 'administrator'}
             displayId={displayId}
             agents={directory.agents}
             teams={directory.teams}

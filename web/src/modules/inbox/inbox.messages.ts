@@ -156,6 +156,10 @@ export const inboxMessages = defineMessages({
     'contact.otherConversations': 'Outras conversas',
     'contact.noOtherConversations': 'Nenhuma outra conversa com este contato.',
     'contact.conversationLink': 'Conversa #{id} — {status}',
+    'contact.personalData': 'Dados pessoais (LGPD)',
+    'contact.exportData': 'Exportar dados da pessoa (JSON)',
+    'contact.exportHint':
+      'Contato, consentimentos, cadastro, linha do tempo e todas as conversas em um arquivo. A exportação fica no registro de auditoria.',
     'common.saving': 'Salvando…',
     'common.error': 'Algo deu errado. Tente de novo.',
   },
@@ -312,6 +316,10 @@ export const inboxMessages = defineMessages({
     'contact.otherConversations': 'Other conversations',
     'contact.noOtherConversations': 'No other conversations with this contact.',
     'contact.conversationLink': 'Conversation #{id} — {status}',
+    'contact.personalData': 'Personal data (LGPD)',
+    'contact.exportData': 'Export this person’s data (JSON)',
+    'contact.exportHint':
+      'Contact, consents, CRM record, timeline and every conversation in one file. The export is written to the audit log.',
     'common.saving': 'Saving…',
     'common.error': 'Something went wrong. Please try again.',
   },

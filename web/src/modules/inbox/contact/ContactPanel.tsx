@@ -14,11 +14,13 @@ import { CustomAttributes } from './CustomAttributes';
 export function ContactPanel({
   accountId,
   conversation,
+  isAdmin,
   onClose,
   t,
 }: {
   accountId: number;
   conversation: Conversation;
+  isAdmin: boolean;
   onClose(): void;
   t: InboxT;
 }) {
@@ -104,6 +106,7 @@ export function ContactPanel({
       </section>
       <CustomAttributes accountId={accountId} contact={contact} onSaved={setContact} t={t} />
       <ConsentsSection key={contactId} accountId={accountId} contactId={contactId} />
+      {isAdmin && <PersonalDataSection accountId={accountId} contactId={contactId} t={t} />}
       <section>
         <h3>{t('contact.otherConversations')}</h3>
         {others === null ? (
@@ -128,5 +131,20 @@ export function ContactPanel({
       </section>
       <ContactCrmSlot accountId={accountId} contact={contact} conversationId={conversation.id} />
     </aside>
+  );
+}
+
+/** LGPD: the person's data as one JSON file (GET /contacts/:id/export, administrators; each export is audited). */
+export function PersonalDataSection({ accountId, contactId, t }: { accountId: number; contactId: number; t: InboxT }) {
+  return (
+    <section aria-labelledby="personal-data-title">
+      <h3 id="personal-data-title">{t('contact.personalData')}</h3>
+      <p>
+        <a href={`/api/v1/accounts/${accountId}/contacts/${contactId}/export`} download>
+          {t('contact.exportData')}
+        </a>
+      </p>
+      <p className="muted">{t('contact.exportHint')}</p>
+    </section>
   );
 }

@@ -27,6 +27,8 @@ import { useMessages } from './use-messages';
 export interface ConversationViewProps {
   accountId: number;
   userId: number;
+  /** Administrators also see what is reserved to them (the person's data export). */
+  isAdmin: boolean;
   displayId: number;
   agents: Agent[];
   teams: Team[];
@@ -228,6 +230,7 @@ export function ConversationView(props: ConversationViewProps) {
           key={contact.id}
           accountId={accountId}
           conversation={conversation}
+          isAdmin={props.isAdmin}
           onClose={() => setContactOpen(false)}
           t={t}
         />

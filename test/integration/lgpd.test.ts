@@ -15,8 +15,8 @@ import {
   waitForWebhooks,
 } from '../helpers/whatsapp.js';
 
-// LGPD erasure: deleting a contact (or an inbox) takes the person's files and stored webhook bodies with it;
-// stored bodies are pruned once past RAW_WEBHOOK_RETENTION_DAYS.
+// LGPD: a person's data exported as one JSON document; deleting a contact (or an inbox) takes the person's
+// files and stored webhook bodies with it; stored bodies are pruned once past RAW_WEBHOOK_RETENTION_DAYS.
 
 let t: TestApp;
 let graph: FakeGraph;
@@ -42,8 +42,19 @@ const PNG = Buffer.from(
   'base64',
 );
 
-const api = (method: 'GET' | 'POST' | 'DELETE', url: string, accountId = inbox.accountId) =>
-  t.inject({ method, url: `/api/v1/accounts/${accountId}${url}`, headers: admin.tokenHeaders });
+const api = (
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  payload?: object,
+  headers: Record<string, string> = admin.tokenHeaders,
+  accountId = inbox.accountId,
+) =>
+  t.inject({
+    method,
+    url: `/api/v1/accounts/${accountId}${url}`,
+    headers,
+    ...(payload === undefined ? {} : { payload }),
+  });
 
 let sequence = 0;
 /** A Brazilian mobile in its 13-digit form and the 12-digit form WhatsApp still reports for older accounts. */
@@ -94,6 +105,7 @@ async function writesAndSendsPhoto(from: { withNine: string; withoutNine: string
     .executeTakeFirstOrThrow();
   return {
     textWamid,
+    photoWamid: `wamid.erase-photo-${from.withNine}`,
     bodies: [text, photo],
     key: attachment.storage_key as string,
     contactId: contact.contact_id,
@@ -111,6 +123,76 @@ async function storedBodies(bodies: string[]) {
     erased: all.filter((body) => body === ERASED_BODY).length,
   };
 }
+
+describe('exporting a person’s data', () => {
+  it('gives administrators one JSON file with the contact, consents, CRM profile, timeline and every message', async () => {
+    const who = person();
+    const gil = await writesAndSendsPhoto(who, 'Gil Export');
+    const other = await writesAndSendsPhoto(person(), 'Hana Other');
+    expect((await api('PUT', `/contacts/${gil.contactId}/consents`, { marketing: 'opted_in' })).statusCode).toBe(200);
+    expect(
+      (await api('POST', `/contacts/${gil.contactId}/notes`, { content: 'Prefere contato à tarde' })).statusCode,
+    ).toBe(200);
+    const client = await api('POST', '/clients', { name: 'Gil Export', phone_number: `+${who.withNine}` });
+    expect(client.statusCode, client.body).toBe(201);
+    expect(client.json().contact_id).toBe(gil.contactId);
+
+    const response = await api('GET', `/contacts/${gil.contactId}/export`);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-disposition']).toMatch(
+      new RegExp(`^attachment; filename="contato-${gil.contactId}-`),
+    );
+    const exported = response.json();
+    expect(exported).toMatchObject({
+      format: 'santana.person_export.v1',
+      account_id: inbox.accountId,
+      contact: { id: gil.contactId, name: 'Gil Export', phone_number: `+${who.withNine}` },
+      consents: { marketing: { status: 'opted_in' } },
+      crm: { client: { id: client.json().id }, provider: null },
+    });
+    expect(exported.contact.contact_inboxes.map((ci: { source_id: string }) => ci.source_id)).toContain(who.withNine);
+    const kinds = exported.timeline.map((entry: { kind: string }) => entry.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['conversation', 'note']));
+    expect(exported.timeline.find((entry: { kind: string }) => entry.kind === 'note').content).toBe(
+      'Prefere contato à tarde',
+    );
+    expect(exported.conversations).toHaveLength(1);
+    const messages = exported.conversations[0].messages;
+    expect(messages.map((message: { content: string | null }) => message.content)).toContain('Oi');
+    const photo = messages.find((message: { source_id: string }) => message.source_id === gil.photoWamid);
+    expect(photo.attachments[0]).toMatchObject({ file_type: 'image' });
+    expect(photo.attachments[0].data_url).toMatch(/\/attachments\/\d+/);
+    // Nobody else's data.
+    expect(response.body).not.toContain('Hana Other');
+    expect(response.body).not.toContain(other.textWamid);
+
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select(['actor_user_id', 'target_id'])
+      .where('action', '=', 'contact.exported')
+      .execute();
+    expect(audit).toContainEqual({ actor_user_id: admin.user.id, target_id: String(gil.contactId) });
+  });
+
+  it('is for administrators of the account only (403 for agents, 404 elsewhere)', async () => {
+    const ivo = await writesAndSendsPhoto(person(), 'Ivo Guarded');
+    const email = `agente-lgpd-${Date.now().toString(36)}@example.com`;
+    const created = await api('POST', '/agents', {
+      name: 'Agente',
+      email,
+      role: 'agent',
+      password: 'senha-do-agente-1',
+    });
+    expect(created.statusCode, created.body).toBe(200);
+    const agent = await t.signIn(email, 'senha-do-agente-1');
+    const forbidden = await api('GET', `/contacts/${ivo.contactId}/export`, undefined, agent.tokenHeaders);
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json().error).toBe('forbidden');
+    expect((await api('GET', '/contacts/999999999/export')).statusCode).toBe(404);
+    const elsewhere = await api('GET', `/contacts/${ivo.contactId}/export`, undefined, admin.tokenHeaders, 999);
+    expect(elsewhere.statusCode).toBe(404);
+  });
+});
 
 describe('deleting a contact erases the person', () => {
   it('removes their files and the stored webhook bodies that name them (both number forms), and keeps the others', async () => {
