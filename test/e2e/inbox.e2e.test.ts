@@ -165,6 +165,37 @@ describe('the inbox', () => {
     expect(texts).toEqual(expect.arrayContaining(['Olá! Vocês atendem casamentos?', 'Atendemos sim! Qual a data?']));
   });
 
+  it('lets the administrator erase a person from the contact panel, after confirming', async () => {
+    await page.goto(`${server.url}/conversas`);
+    await clientWrites('5511987650077', 'Pedro Apagado', 'Quero que apaguem meus dados, por favor.');
+    await page.getByRole('tab', { name: /Todas/ }).click();
+    await conversationRow('Pedro Apagado').waitFor({ timeout: 15_000 });
+    await openConversationOf('Pedro Apagado');
+    const contactId = Number(
+      (await page.getByRole('link', { name: 'Exportar dados da pessoa (JSON)' }).getAttribute('href'))?.match(
+        /contacts\/(\d+)\/export/,
+      )?.[1],
+    );
+    await page.getByRole('button', { name: 'Apagar a pessoa e os seus dados…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Apagar Pedro Apagado e todos os seus dados?' });
+    await dialog.waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inbox-erase-person.png') });
+    // Cancel first: nothing happens.
+    await dialog.getByRole('button', { name: 'Cancelar' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(
+      (await fetch(`${server.url}/api/v1/accounts/1/contacts/${contactId}`, { headers: withToken(token) })).status,
+    ).toBe(200);
+
+    await page.getByRole('button', { name: 'Apagar a pessoa e os seus dados…' }).click();
+    await dialog.getByRole('button', { name: 'Apagar tudo' }).click();
+    await page.waitForURL(`${server.url}/conversas`);
+    await conversationRow('Pedro Apagado').waitFor({ state: 'detached' });
+    expect(
+      (await fetch(`${server.url}/api/v1/accounts/1/contacts/${contactId}`, { headers: withToken(token) })).status,
+    ).toBe(404);
+  });
+
   it('hides other inboxes’ conversations from an agent, and the settings too', async () => {
     const agent = { email: 'agente@example.com', password: 'senha-do-agente-123' };
     await call('POST', '/api/v1/accounts/1/agents', { name: 'Agente Fora', role: 'agent', ...agent });

@@ -105,6 +105,11 @@ export function InboxPage({
 
   const onConversationChanged = list.putConversation;
   const onMarkedUnread = useCallback(() => navigate('/conversas'), []);
+  const { reload } = list;
+  const onContactDeleted = useCallback(() => {
+    navigate('/conversas');
+    void reload();
+  }, [reload]);
   const noInboxes = directory.inboxes !== null && directory.inboxes.length === 0;
 
   return (
@@ -144,6 +149,7 @@ export function InboxPage({
             labels={directory.labels}
             onConversationChanged={onConversationChanged}
             onMarkedUnread={onMarkedUnread}
+            onContactDeleted={onContactDeleted}
             onShowShortcuts={() => setHelpOpen(true)}
             t={t}
           />

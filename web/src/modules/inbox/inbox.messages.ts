@@ -160,6 +160,11 @@ export const inboxMessages = defineMessages({
     'contact.exportData': 'Exportar dados da pessoa (JSON)',
     'contact.exportHint':
       'Contato, consentimentos, cadastro, linha do tempo e todas as conversas em um arquivo. A exportação fica no registro de auditoria.',
+    'contact.erase': 'Apagar a pessoa e os seus dados…',
+    'contact.eraseConfirm': 'Apagar {name} e todos os seus dados?',
+    'contact.eraseDetail':
+      'Contato, conversas, mensagens e arquivos, cadastro no CRM, notas, consentimentos e os webhooks do WhatsApp guardados que citam o número. Não dá para desfazer. Um cliente com eventos não pode ser apagado (cancele os eventos antes).',
+    'contact.eraseButton': 'Apagar tudo',
     'common.saving': 'Salvando…',
     'common.error': 'Algo deu errado. Tente de novo.',
   },
@@ -320,6 +325,11 @@ export const inboxMessages = defineMessages({
     'contact.exportData': 'Export this person’s data (JSON)',
     'contact.exportHint':
       'Contact, consents, CRM record, timeline and every conversation in one file. The export is written to the audit log.',
+    'contact.erase': 'Erase this person and their data…',
+    'contact.eraseConfirm': 'Erase {name} and all their data?',
+    'contact.eraseDetail':
+      'Contact, conversations, messages and files, CRM record, notes, consents and the stored WhatsApp webhooks that name the number. This cannot be undone. A client with events cannot be erased (cancel the events first).',
+    'contact.eraseButton': 'Erase everything',
     'common.saving': 'Saving…',
     'common.error': 'Something went wrong. Please try again.',
   },

@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError } from '../../../shared/api-client';
+import { ApiError, apiRequest } from '../../../shared/api-client';
 import { formatListTime, toDate } from '../../../shared/format';
 import { Link } from '../../../shared/router';
+import { ConfirmDialog } from '../../settings/ui/ConfirmDialog';
+// The confirmation dialog's styles (shared with the settings, CRM and notification screens).
+import '../../settings/settings.css';
 import { type Contact, type Conversation, getContact, listContactConversations, listContactLabels } from '../inbox.api';
 import { useInboxEvents } from '../inbox-events';
 import { initialsOf } from '../list/ConversationRow';
@@ -16,12 +19,15 @@ export function ContactPanel({
   conversation,
   isAdmin,
   onClose,
+  onContactDeleted,
   t,
 }: {
   accountId: number;
   conversation: Conversation;
   isAdmin: boolean;
   onClose(): void;
+  /** The administrator erased the person: their conversations are gone. */
+  onContactDeleted(): void;
   t: InboxT;
 }) {
   const contactId = conversation.meta.sender.id;
@@ -106,7 +112,7 @@ export function ContactPanel({
       </section>
       <CustomAttributes accountId={accountId} contact={contact} onSaved={setContact} t={t} />
       <ConsentsSection key={contactId} accountId={accountId} contactId={contactId} />
-      {isAdmin && <PersonalDataSection accountId={accountId} contactId={contactId} t={t} />}
+      {isAdmin && <PersonalDataSection accountId={accountId} contact={contact} onDeleted={onContactDeleted} t={t} />}
       <section>
         <h3>{t('contact.otherConversations')}</h3>
         {others === null ? (
@@ -134,17 +140,48 @@ export function ContactPanel({
   );
 }
 
-/** LGPD: the person's data as one JSON file (GET /contacts/:id/export, administrators; each export is audited). */
-export function PersonalDataSection({ accountId, contactId, t }: { accountId: number; contactId: number; t: InboxT }) {
+/**
+ * LGPD, for administrators: the person's data as one JSON file (GET /contacts/:id/export, audited), and
+ * the person's erasure (DELETE /contacts/:id: conversations, messages, files and stored webhooks go).
+ */
+export function PersonalDataSection({
+  accountId,
+  contact,
+  onDeleted,
+  t,
+}: {
+  accountId: number;
+  contact: Pick<Contact, 'id' | 'name' | 'phone_number'>;
+  onDeleted(): void;
+  t: InboxT;
+}) {
+  const [confirming, setConfirming] = useState(false);
   return (
     <section aria-labelledby="personal-data-title">
       <h3 id="personal-data-title">{t('contact.personalData')}</h3>
       <p>
-        <a href={`/api/v1/accounts/${accountId}/contacts/${contactId}/export`} download>
+        <a href={`/api/v1/accounts/${accountId}/contacts/${contact.id}/export`} download>
           {t('contact.exportData')}
         </a>
       </p>
       <p className="muted">{t('contact.exportHint')}</p>
+      <p>
+        <button type="button" className="link-button danger-link" onClick={() => setConfirming(true)}>
+          {t('contact.erase')}
+        </button>
+      </p>
+      {confirming && (
+        <ConfirmDialog
+          message={t('contact.eraseConfirm', { name: contact.name || contact.phone_number || `#${contact.id}` })}
+          detail={t('contact.eraseDetail')}
+          confirmLabel={t('contact.eraseButton')}
+          onConfirm={async () => {
+            await apiRequest('DELETE', `/api/v1/accounts/${accountId}/contacts/${contact.id}`);
+            onDeleted();
+          }}
+          onClose={() => setConfirming(false)}
+        />
+      )}
     </section>
   );
 }

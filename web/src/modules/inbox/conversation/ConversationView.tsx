@@ -35,6 +35,8 @@ export interface ConversationViewProps {
   labels: Label[];
   /** A fresh copy after an action or event, for the list. */
   onConversationChanged(conversation: Conversation): void;
+  /** The conversation's contact was erased (with this conversation). */
+  onContactDeleted(): void;
   onMarkedUnread(): void;
   onShowShortcuts(): void;
   t: InboxT;
@@ -232,6 +234,7 @@ export function ConversationView(props: ConversationViewProps) {
           conversation={conversation}
           isAdmin={props.isAdmin}
           onClose={() => setContactOpen(false)}
+          onContactDeleted={props.onContactDeleted}
           t={t}
         />
       )}
