@@ -223,7 +223,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   // Outgoing webhooks for Santana's events (event_created, assignment_accepted, notification_failed…).
   const santanaWebhooks = createSantanaWebhookListener({ db, jobs });
   businessEvents.register(santanaWebhooks);
-  const contacts = createContactsService({ db, events, clock, jobs });
+  const contacts = createContactsService({ db, events, clock, jobs, audit });
   const inboxAccess = createInboxAccess({ db });
   const conversationCreator = createConversationCreator({ db, events, clock });
   const realtime = createRealtimeHub(events);

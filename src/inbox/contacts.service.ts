@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { AuditRepo } from '../accounts/audit.repo.js';
 import type { MergeActor } from '../crm/merge-profiles.js';
 import type { Db } from '../db/client.js';
 import type { Contact, Conversation, Database } from '../db/schema.js';
@@ -34,7 +35,13 @@ export const CONTACTS_PER_PAGE = 15;
 const CONVERSATIONS_PER_CONTACT = 20;
 
 /** Contacts as Chatwoot's API manages them: validation, duplicates (both 9th-digit forms), labels, inboxes. */
-export function createContactsService(deps: { db: Db; events: EventBus; clock: Clock; jobs: JobSystem }) {
+export function createContactsService(deps: {
+  db: Db;
+  events: EventBus;
+  clock: Clock;
+  jobs: JobSystem;
+  audit: AuditRepo;
+}) {
   const { db } = deps;
 
   function publish(tx: TxContext, accountId: number, name: string, contact: Pick<Contact, 'id'> & Partial<Contact>) {
@@ -152,7 +159,8 @@ export function createContactsService(deps: { db: Db; events: EventBus; clock: C
      * the person's data (LGPD erasure): their files, once no other message shows them, and the stored
      * webhook bodies that name them, both by jobs queued in the same transaction.
      */
-    async remove(accountId: number, id: number): Promise<void> {
+    async remove(actor: { accountId: number; userId: number; ip: string | null }, id: number): Promise<void> {
+      const { accountId } = actor;
       await inTransaction(db, async (tx) => {
         const [contact] = await contactsRepo.lockMany(tx.trx, accountId, [id]);
         if (!contact) throw notFound('Contato');
@@ -163,6 +171,19 @@ export function createContactsService(deps: { db: Db; events: EventBus; clock: C
         if (whatsAppIds.length > 0) {
           await deps.jobs.enqueue('whatsapp.erase_raw_webhooks', { accountId, whatsAppIds }, { tx, accountId });
         }
+        // Who erased whom and when, without the person's data (their name and number are gone).
+        await deps.audit.record(
+          {
+            action: 'contact.deleted',
+            accountId,
+            actorUserId: actor.userId,
+            ip: actor.ip,
+            targetType: 'contact',
+            targetId: id,
+            details: { files: files.length },
+          },
+          tx.trx,
+        );
         publish(tx, accountId, 'contact.deleted', contact);
       });
     },

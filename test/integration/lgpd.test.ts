@@ -203,6 +203,15 @@ describe('deleting a contact erases the person', () => {
 
     const deleted = await api('DELETE', `/contacts/${ana.contactId}`);
     expect(deleted.statusCode).toBe(200);
+    const audited = await t.db
+      .selectFrom('audit_log')
+      .select(['actor_user_id', 'details'])
+      .where('action', '=', 'contact.deleted')
+      .where('target_id', '=', String(ana.contactId))
+      .executeTakeFirstOrThrow();
+    expect(audited.actor_user_id).toBe(admin.user.id);
+    // Who erased whom, without the person's name or number.
+    expect(JSON.stringify(audited.details)).not.toContain('Ana');
     await settleJobs(t.db, { names: ['attachments.remove_files', 'whatsapp.erase_raw_webhooks'], failOnDead: true });
 
     expect(existsSync(fileOf(ana.key))).toBe(false);

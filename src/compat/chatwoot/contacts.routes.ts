@@ -183,7 +183,10 @@ export async function chatwootContactsRoutes(
       },
     },
     async (request, reply) => {
-      await contacts.remove(accountOf(request).id, request.params.id);
+      await contacts.remove(
+        { accountId: accountOf(request).id, userId: principalOf(request).userId, ip: request.ip },
+        request.params.id,
+      );
       return reply.code(200).send();
     },
   );
