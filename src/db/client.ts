@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -102,6 +103,27 @@ async function openPostgres(
   };
 }
 
+/**
+ * PGlite runs each statement on this thread (WebAssembly), and Node accepts one new connection per turn of
+ * the event loop. A transaction's statements ran back to back in one turn: under a burst, 64 connections
+ * opened at once were accepted one per batch, the last ~2 s later. Each statement now starts in a turn of
+ * its own, so connections, requests and timers get in between.
+ */
+function oneStatementPerTurn(client: PGlite): PGlite {
+  const query: PGlite['query'] = async (...args) => {
+    await nextTurn();
+    return client.query(...args);
+  };
+  return new Proxy(client, {
+    get(target, key) {
+      if (key === 'query') return query;
+      const value = Reflect.get(target, key, target);
+      // PGlite's methods read its private fields: they must run on the instance, not on the proxy.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** Opens PGlite: a directory path, or `memory://` (optionally loaded from a dump, as tests do). */
 export async function openPglite(dataDir: string, options: { loadDataDir?: Blob } = {}): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith('memory://');
@@ -118,7 +140,7 @@ export async function openPglite(dataDir: string, options: { loadDataDir?: Blob 
     unlock();
     throw error;
   }
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(oneStatementPerTurn(client)) });
   return {
     kind: 'pglite',
     pglite: client,

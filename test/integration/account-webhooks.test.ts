@@ -336,6 +336,8 @@ describe('contact events', () => {
     const created = await contacts('POST', '', { name: 'Marta Eventos', email: 'marta@example.com' });
     expect(created.statusCode, created.body).toBe(200);
     const id = created.json().payload.contact.id;
+    // The payload is built from the row just after the commit (ADR 0006): the update waits for it.
+    await arrived('/contacts', 1);
     expect((await contacts('PUT', `/${id}`, { name: 'Marta Buffet' })).statusCode).toBe(200);
     const requests = await arrived('/contacts', 2);
     // Two jobs run side by side, so arrival order is not guaranteed.

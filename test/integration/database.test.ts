@@ -25,6 +25,29 @@ describe('migrations', () => {
   });
 });
 
+describe('a transaction of many statements', () => {
+  it('lets the event loop turn between its statements (new connections and requests get in)', async () => {
+    const database = await openTestDatabase();
+    try {
+      let turns = 0;
+      let counting = true;
+      const count = () => {
+        turns++;
+        if (counting) setImmediate(count);
+      };
+      setImmediate(count);
+      await database.handle.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 20; i++) await sql`SELECT ${i}::int`.execute(trx);
+      });
+      counting = false;
+      // PGlite runs statements on this thread: back to back they kept Node from accepting connections.
+      expect(turns).toBeGreaterThanOrEqual(20);
+    } finally {
+      await database.close();
+    }
+  });
+});
+
 describe.runIf(onPostgres)('two processes starting at once against one PostgreSQL', () => {
   const name = `santana_race_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = () => new pg.Client({ connectionString: process.env.DATABASE_URL });
