@@ -247,14 +247,26 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
   }
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+  // One client, ended (socket closed) before the drop: a pool's end() could resolve while its client was
+  // still closing, and DROP ... WITH (FORCE) then terminated it with a FATAL nobody listened for (an
+  // unhandled error that failed a CI run).
+  let client: Promise<pg.Client> | undefined;
+  const connected = () => {
+    client ??= (async () => {
+      const opened = new pg.Client({ connectionString: url.toString() });
+      opened.on('error', () => {});
+      await opened.connect();
+      return opened;
+    })();
+    return client;
+  };
   return {
     url: url.toString(),
     async query<R extends Record<string, unknown>>(text: string, params?: unknown[]) {
-      return (await pool.query<R>(text, params)).rows;
+      return (await (await connected()).query<R>(text, params)).rows;
     },
     async drop() {
-      await pool.end();
+      if (client) await (await client).end();
       const cleaner = new pg.Client({ connectionString: POSTGRES_URL });
       await cleaner.connect();
       try {
