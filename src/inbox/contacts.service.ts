@@ -168,8 +168,10 @@ export function createContactsService(deps: {
         const whatsAppIds = await whatsAppIdsOf(tx.trx, contact);
         if (!(await contactsRepo.delete(tx.trx, accountId, id))) throw notFound('Contato');
         await removeFilesLater(deps.jobs, tx, accountId, files);
-        if (whatsAppIds.length > 0) {
-          await deps.jobs.enqueue('whatsapp.erase_raw_webhooks', { accountId, whatsAppIds }, { tx, accountId });
+        // A job names at most 50 ids (a person has a handful: each number's two forms, BSUIDs).
+        for (let start = 0; start < whatsAppIds.length; start += 50) {
+          const some = whatsAppIds.slice(start, start + 50);
+          await deps.jobs.enqueue('whatsapp.erase_raw_webhooks', { accountId, whatsAppIds: some }, { tx, accountId });
         }
         // Who erased whom and when, without the person's data (their name and number are gone).
         await deps.audit.record(
