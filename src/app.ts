@@ -24,7 +24,6 @@ import { createGraphClient } from './channels/whatsapp/graph-client.js';
 import { createWhatsAppInboundService } from './channels/whatsapp/inbound.service.js';
 import { createMarkReadJob } from './channels/whatsapp/mark-read.job.js';
 import { createProcessWebhookJob } from './channels/whatsapp/process-webhook.job.js';
-import { createEraseRawWebhooksJob, createRawWebhookRetention } from './channels/whatsapp/raw-webhook-retention.job.js';
 import { createSendMessageJob } from './channels/whatsapp/send-message.job.js';
 import { createSendReactionJob } from './channels/whatsapp/send-reaction.job.js';
 import { createSyncTemplatesJob, createTemplateSyncSchedule } from './channels/whatsapp/sync-templates.job.js';
@@ -78,7 +77,9 @@ import { createNotifier } from './notify/notifier.js';
 import { createRulePlanner } from './notify/rules/rule-planner.js';
 import { createNotificationRulesService } from './notify/rules/rules.service.js';
 import { createNotificationTemplatesService } from './notify/templates/notification-templates.service.js';
+import { createErasePersonDataJob } from './privacy/erasure.job.js';
 import { createPersonExport } from './privacy/person-export.service.js';
+import { createRetention } from './privacy/retention.job.js';
 import { createEventBus } from './realtime/event-bus.js';
 import { createRealtimeHub } from './realtime/realtime-hub.js';
 import { type Clock, systemClock } from './shared/clock.js';
@@ -335,13 +336,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   // WhatsApp message templates, copied from Meta at start, daily and on demand.
   const templateSync = createTemplateSync({ db, inboxes, graph, targets });
   const templateSyncSchedule = createTemplateSyncSchedule({ jobs, inboxes, clock });
-  // Stored webhook bodies hold people's messages: deleted once processed and past the retention (daily).
-  const rawWebhookRetention = createRawWebhookRetention({
-    db,
-    jobs,
-    clock,
-    retentionDays: config.whatsapp.rawWebhookRetentionDays,
-  });
+  // Stored webhook bodies and the outgoing webhook log hold people's messages: pruned daily past retention.
+  const retention = createRetention({ db, jobs, clock, days: config.retention });
   const inboxAdmin = createInboxAdminService({
     db,
     inboxes,
@@ -400,8 +396,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       createDeliverWebhookJob({ db, box, clock, settings: options.webhookDelivery }),
       createWakeSnoozedJob({ actions: conversationActions }),
       createRemoveFilesJob({ db, storage: mediaStorage }),
-      createEraseRawWebhooksJob({ db }),
-      rawWebhookRetention.job,
+      createErasePersonDataJob({ db }),
+      retention.job,
     ]),
   );
 
@@ -515,9 +511,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       await templateSyncSchedule
         .enqueueAtStartup()
         .catch((error) => logger.warn({ err: error }, 'Could not enqueue the start-up template syncs'));
-      await rawWebhookRetention.schedule
+      await retention.schedule
         .enqueueAtStartup()
-        .catch((error) => logger.warn({ err: error }, 'Could not enqueue the raw webhook pruning'));
+        .catch((error) => logger.warn({ err: error }, 'Could not enqueue the daily pruning'));
       return address;
     },
 

@@ -28,20 +28,26 @@ describe('loadConfig', () => {
       graphVersion: 'v24.0',
       simulator: true,
       inbox: null,
-      rawWebhookRetentionDays: 30,
     });
+    expect(config.retention).toEqual({ rawWebhooks: 30, webhookDeliveries: 30 });
     expect(config.logLevel).toBe('info');
   });
 
-  it('keeps raw webhooks 7 to 3650 days (Meta redelivers for up to 7)', () => {
-    expect(loadConfig({ DATA_DIR: dataDir(), RAW_WEBHOOK_RETENTION_DAYS: '90' }).whatsapp.rawWebhookRetentionDays).toBe(
-      90,
-    );
+  it('keeps raw webhooks 7 to 3650 days (Meta redelivers for up to 7) and the webhook log 1 to 3650', () => {
+    const config = loadConfig({
+      DATA_DIR: dataDir(),
+      RAW_WEBHOOK_RETENTION_DAYS: '90',
+      WEBHOOK_DELIVERY_RETENTION_DAYS: '3',
+    });
+    expect(config.retention).toEqual({ rawWebhooks: 90, webhookDeliveries: 3 });
     for (const value of ['6', '3651', '10.5', 'forever']) {
       expect(problemsOf({ RAW_WEBHOOK_RETENTION_DAYS: value })[0]).toMatch(
         /^RAW_WEBHOOK_RETENTION_DAYS: expected a whole number of days from 7 to 3650/,
       );
     }
+    expect(problemsOf({ WEBHOOK_DELIVERY_RETENTION_DAYS: '0' })[0]).toMatch(
+      /^WEBHOOK_DELIVERY_RETENTION_DAYS: expected a whole number of days from 1 to 3650/,
+    );
   });
 
   it('names each bad variable on its own line with what is expected', () => {

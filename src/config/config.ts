@@ -33,9 +33,9 @@ export interface Config {
     graphUrl: string;
     graphVersion: string;
     simulator: boolean;
-    /** Processed webhook bodies older than this are deleted (daily). */
-    rawWebhookRetentionDays: number;
   };
+  /** Days kept of copies of people's messages made for operations (pruned daily). */
+  retention: { rawWebhooks: number; webhookDeliveries: number };
   /** API bases of the SMS gateways (Twilio's and Zenvia's, or a test fake). */
   sms: { twilioApiUrl: string; zenviaApiUrl: string };
   logLevel: LogLevel;
@@ -145,7 +145,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       graphUrl: env.WHATSAPP_GRAPH_URL.replace(/\/+$/, ''),
       graphVersion: env.WHATSAPP_GRAPH_VERSION,
       simulator: env.SIMULATOR ?? (whatsappInbox === null && env.NODE_ENV !== 'production'),
-      rawWebhookRetentionDays: env.RAW_WEBHOOK_RETENTION_DAYS,
+    },
+    retention: {
+      rawWebhooks: env.RAW_WEBHOOK_RETENTION_DAYS,
+      webhookDeliveries: env.WEBHOOK_DELIVERY_RETENTION_DAYS,
     },
     sms: {
       twilioApiUrl: env.TWILIO_API_URL.replace(/\/+$/, ''),

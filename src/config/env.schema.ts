@@ -128,6 +128,8 @@ export const EnvSchema = z.object({
   // Days a stored WhatsApp webhook body is kept once processed. At least 7: Meta redelivers for up to 7 days,
   // and a stored body is how a redelivery is recognised.
   RAW_WEBHOOK_RETENTION_DAYS: integerFrom(7, 3650, 30, 'a whole number of days'),
+  // Days the outgoing webhook log (with each payload sent) is kept.
+  WEBHOOK_DELIVERY_RETENTION_DAYS: integerFrom(1, 3650, 30, 'a whole number of days'),
   // SMS gateways' API bases (tests point them at a local fake).
   TWILIO_API_URL: z.preprocess(
     emptyAsUndefined,

@@ -5,6 +5,7 @@ import type { Db } from '../db/client.js';
 import type { Contact, Conversation, Database } from '../db/schema.js';
 import { inTransaction, type TxContext } from '../db/transaction.js';
 import type { JobSystem } from '../jobs/job-system.js';
+import { IDS_PER_ERASURE } from '../privacy/erasure.job.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, notFound } from '../shared/errors.js';
@@ -156,8 +157,9 @@ export function createContactsService(deps: {
 
     /**
      * Deletes the contact with its conversations and messages (Chatwoot does the same), and what else holds
-     * the person's data (LGPD erasure): their files, once no other message shows them, and the stored
-     * webhook bodies that name them, both by jobs queued in the same transaction.
+     * the person's data (LGPD erasure): their files, once no other message shows them, the stored WhatsApp
+     * webhook bodies and the outgoing webhook log entries that name them, by jobs queued in the same
+     * transaction.
      */
     async remove(actor: { accountId: number; userId: number; ip: string | null }, id: number): Promise<void> {
       const { accountId } = actor;
@@ -165,13 +167,13 @@ export function createContactsService(deps: {
         const [contact] = await contactsRepo.lockMany(tx.trx, accountId, [id]);
         if (!contact) throw notFound('Contato');
         const files = await storageKeysOf(tx.trx, accountId, { contactId: id });
-        const whatsAppIds = await whatsAppIdsOf(tx.trx, contact);
+        const ids = await whatsAppIdsOf(tx.trx, contact);
+        if (contact.phone_number) ids.push(contact.phone_number);
         if (!(await contactsRepo.delete(tx.trx, accountId, id))) throw notFound('Contato');
         await removeFilesLater(deps.jobs, tx, accountId, files);
-        // A job names at most 50 ids (a person has a handful: each number's two forms, BSUIDs).
-        for (let start = 0; start < whatsAppIds.length; start += 50) {
-          const some = whatsAppIds.slice(start, start + 50);
-          await deps.jobs.enqueue('whatsapp.erase_raw_webhooks', { accountId, whatsAppIds: some }, { tx, accountId });
+        for (let start = 0; start < ids.length; start += IDS_PER_ERASURE) {
+          const some = ids.slice(start, start + IDS_PER_ERASURE);
+          await deps.jobs.enqueue('privacy.erase_person_data', { accountId, ids: some }, { tx, accountId });
         }
         // Who erased whom and when, without the person's data (their name and number are gone).
         await deps.audit.record(

@@ -18,8 +18,8 @@ export const JOB_NAMES = [
   'broadcast.run',
   'sms.send',
   'attachments.remove_files',
-  'whatsapp.erase_raw_webhooks',
-  'whatsapp.prune_raw_webhooks',
+  'privacy.erase_person_data',
+  'privacy.prune_expired',
 ] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];

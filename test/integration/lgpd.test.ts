@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERASED_BODY } from '../../src/channels/whatsapp/raw-webhooks.repo.js';
@@ -23,18 +25,47 @@ let graph: FakeGraph;
 let inbox: TestInbox;
 let admin: Awaited<ReturnType<TestApp['signIn']>>;
 
+// An integration (n8n, say) receiving every message_created: the outgoing webhook log keeps each payload.
+let receiver: Server;
+let webhookId: number;
+
 beforeAll(async () => {
   graph = await startFakeGraph();
-  t = await createTestApp({ env: { WHATSAPP_GRAPH_URL: graph.url, RAW_WEBHOOK_RETENTION_DAYS: '10' } });
+  receiver = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.end('ok'));
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  t = await createTestApp({
+    env: { WHATSAPP_GRAPH_URL: graph.url, RAW_WEBHOOK_RETENTION_DAYS: '10', WEBHOOK_DELIVERY_RETENTION_DAYS: '5' },
+  });
   inbox = await createWhatsAppInbox(t);
   admin = await t.signIn();
   await t.app.jobs.startWorker();
   t.app.jobs.startScheduler();
+  const { port } = receiver.address() as AddressInfo;
+  const webhook = await api('POST', '/webhooks', {
+    url: `http://127.0.0.1:${port}/n8n`,
+    subscriptions: ['message_created'],
+  });
+  expect(webhook.statusCode, webhook.body).toBe(200);
+  webhookId = webhook.json().payload.webhook.id;
 });
 afterAll(async () => {
   await t.close();
   await graph.close();
+  await new Promise((resolve) => receiver.close(resolve));
 });
+
+/** Settled deliveries of the account webhook whose payload contains `text`. */
+const deliveriesNaming = (text: string) =>
+  t.db
+    .selectFrom('webhook_deliveries')
+    .select(['id', 'status'])
+    .where('webhook_id', '=', webhookId)
+    .where('status', '=', 'delivered')
+    .where('payload', 'like', `%${text}%`)
+    .execute();
 
 // A real 1×1 PNG.
 const PNG = Buffer.from(
@@ -196,10 +227,15 @@ describe('exporting a person’s data', () => {
 
 describe('deleting a contact erases the person', () => {
   it('removes their files and the stored webhook bodies that name them (both number forms), and keeps the others', async () => {
-    const ana = await writesAndSendsPhoto(person(), 'Ana Erasure');
-    const bia = await writesAndSendsPhoto(person(), 'Bia Keeps');
+    const anaPhone = person();
+    const biaPhone = person();
+    const ana = await writesAndSendsPhoto(anaPhone, 'Ana Erasure');
+    const bia = await writesAndSendsPhoto(biaPhone, 'Bia Keeps');
     expect(existsSync(fileOf(ana.key))).toBe(true);
     const erasedBefore = (await storedBodies([])).erased;
+    // n8n was sent both people's messages: the log keeps the payloads, which name their numbers.
+    await eventually(async () => (await deliveriesNaming(anaPhone.withNine)).length >= 2, { what: 'Ana’s deliveries' });
+    await eventually(async () => (await deliveriesNaming(biaPhone.withNine)).length >= 2, { what: 'Bia’s deliveries' });
 
     const deleted = await api('DELETE', `/contacts/${ana.contactId}`);
     expect(deleted.statusCode).toBe(200);
@@ -212,13 +248,16 @@ describe('deleting a contact erases the person', () => {
     expect(audited.actor_user_id).toBe(admin.user.id);
     // Who erased whom, without the person's name or number.
     expect(JSON.stringify(audited.details)).not.toContain('Ana');
-    await settleJobs(t.db, { names: ['attachments.remove_files', 'whatsapp.erase_raw_webhooks'], failOnDead: true });
+    await settleJobs(t.db, { names: ['attachments.remove_files', 'privacy.erase_person_data'], failOnDead: true });
 
     expect(existsSync(fileOf(ana.key))).toBe(false);
     expect(existsSync(fileOf(bia.key))).toBe(true);
     const stored = await storedBodies([...ana.bodies, ...bia.bodies]);
     expect(stored.kept).toEqual(bia.bodies);
     expect(stored.erased - erasedBefore).toBe(2);
+    expect(await deliveriesNaming(anaPhone.withNine)).toEqual([]);
+    expect(await deliveriesNaming('Ana Erasure')).toEqual([]);
+    expect((await deliveriesNaming(biaPhone.withNine)).length).toBeGreaterThanOrEqual(2);
 
     // Meta redelivering one of the erased payloads: recognised as stored (its SHA-256 stays), nothing comes back.
     expect((await postWebhook(t, ana.bodies[0] as string, inbox.appSecret)).statusCode).toBe(200);
@@ -278,7 +317,7 @@ describe('deleting a contact erases the person', () => {
       expect(created.statusCode).toBe(200);
 
       expect((await api('DELETE', `/contacts/${created.json().payload.contact.id}`)).statusCode).toBe(200);
-      await settleJobs(t.db, { names: ['whatsapp.erase_raw_webhooks'], failOnDead: true });
+      await settleJobs(t.db, { names: ['privacy.erase_person_data'], failOnDead: true });
       const after = await t.db
         .selectFrom('raw_webhooks')
         .select('body')
@@ -321,7 +360,7 @@ describe('deleting an inbox', () => {
 });
 
 describe('raw webhook retention', () => {
-  it('prunes processed and unroutable webhooks past RAW_WEBHOOK_RETENTION_DAYS, oldest first, and plans the next day', async () => {
+  it('prunes processed and unroutable webhooks and the settled webhook log past their retention, and plans the next day', async () => {
     const day = 24 * 60 * 60 * 1000;
     const old = new Date(Date.now() - 11 * day);
     const recent = new Date(Date.now() - 9 * day);
@@ -352,8 +391,30 @@ describe('raw webhook retention', () => {
       .values({ account_id: inbox.accountId, raw_webhook_id: oldId, kind: 'errors', payload: JSON.stringify({}) })
       .execute();
 
-    await t.app.jobs.enqueue('whatsapp.prune_raw_webhooks', {});
-    await settleJobs(t.db, { names: ['whatsapp.prune_raw_webhooks'], failOnDead: true });
+    // The outgoing webhook log: settled deliveries go after WEBHOOK_DELIVERY_RETENTION_DAYS (5 here).
+    const logged = await t.db
+      .insertInto('webhook_deliveries')
+      .values(
+        [
+          { tag: 'old-delivered', status: 'delivered' as const, created_at: new Date(Date.now() - 6 * day) },
+          { tag: 'old-failed', status: 'failed' as const, created_at: new Date(Date.now() - 6 * day) },
+          { tag: 'old-pending', status: 'pending' as const, created_at: new Date(Date.now() - 6 * day) },
+          { tag: 'recent-delivered', status: 'delivered' as const, created_at: new Date(Date.now() - 4 * day) },
+        ].map(({ tag, ...row }) => ({
+          ...row,
+          account_id: inbox.accountId,
+          webhook_id: webhookId,
+          event: 'message_created',
+          dedupe_key: `retention-${tag}-${Date.now()}`,
+          delivery_id: `retention-${tag}-${Date.now()}`,
+          payload: JSON.stringify({ tag }),
+        })),
+      )
+      .returning('id')
+      .execute();
+
+    await t.app.jobs.enqueue('privacy.prune_expired', {});
+    await settleJobs(t.db, { names: ['privacy.prune_expired'], failOnDead: true });
 
     const left = await t.db
       .selectFrom('raw_webhooks')
@@ -366,6 +427,17 @@ describe('raw webhook retention', () => {
       .orderBy('id')
       .execute();
     expect(left.map((row) => JSON.parse(row.body).tag)).toEqual(['old-unprocessed', 'recent-processed']);
+    const logLeft = await t.db
+      .selectFrom('webhook_deliveries')
+      .select('payload')
+      .where(
+        'id',
+        'in',
+        logged.map((row) => row.id),
+      )
+      .orderBy('id')
+      .execute();
+    expect(logLeft.map((row) => JSON.parse(row.payload).tag)).toEqual(['old-pending', 'recent-delivered']);
     const event = await t.db
       .selectFrom('channel_events')
       .select('raw_webhook_id')
@@ -379,7 +451,7 @@ describe('raw webhook retention', () => {
     const next = await t.db
       .selectFrom('jobs')
       .select(['status', 'run_at'])
-      .where('idempotency_key', '=', `raw-webhooks:prune:${tomorrow}`)
+      .where('idempotency_key', '=', `privacy:prune:${tomorrow}`)
       .executeTakeFirst();
     expect(next?.status).toBe('scheduled');
     expect(next?.run_at.getTime()).toBeGreaterThan(Date.now() + day - 60_000);

@@ -210,3 +210,38 @@ export const webhooksRepo = {
       .execute();
   },
 };
+
+/** What privacy erasure and retention remove of the delivery log (settled rows only: pending ones still go out). */
+export const webhookDeliveryErasure = {
+  /** The account's settled deliveries whose payload names one of `needles` as a JSON string. */
+  async deleteMentioning(db: Executor, accountId: number, needles: string[]): Promise<number> {
+    if (needles.length === 0) return 0;
+    const quoted = needles.map((needle) => JSON.stringify(needle));
+    const result = await db
+      .deleteFrom('webhook_deliveries')
+      .where('account_id', '=', accountId)
+      .where('status', 'in', ['delivered', 'failed'])
+      .where(sql<boolean>`exists (select 1 from unnest(${textArray(quoted)}) needle where strpos(payload, needle) > 0)`)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  },
+
+  /** Up to `limit` settled deliveries created before `before`, oldest first. */
+  async pruneBefore(db: Executor, before: Date, limit: number): Promise<number> {
+    const result = await db
+      .deleteFrom('webhook_deliveries')
+      .where(
+        'id',
+        'in',
+        db
+          .selectFrom('webhook_deliveries')
+          .select('id')
+          .where('created_at', '<', before)
+          .where('status', 'in', ['delivered', 'failed'])
+          .orderBy('id')
+          .limit(limit),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  },
+};
