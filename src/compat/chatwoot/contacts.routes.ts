@@ -173,8 +173,9 @@ export async function chatwootContactsRoutes(
         summary: 'Excluir um contato com as suas conversas (administradores)',
         description:
           'Apaga a pessoa (LGPD): contato, conversas e mensagens; os arquivos das mensagens (quando nenhuma outra ' +
-          'mensagem os mostra) e o conteúdo dos webhooks do WhatsApp guardados que citam o número (nas duas ' +
-          'formas do 9º dígito) ou o BSUID são removidos logo depois, por tarefas registradas junto com a exclusão.',
+          'mensagem os mostra), o conteúdo dos webhooks do WhatsApp guardados e as entregas do registro de ' +
+          'webhooks enviados que citam o número (nas duas formas do 9º dígito) ou o BSUID são removidos logo ' +
+          'depois, por tarefas registradas junto com a exclusão. A exclusão fica no log de auditoria.',
         params: ContactParamsSchema,
         response: {
           200: z.void().meta({ description: 'Corpo vazio, como no Chatwoot' }),

@@ -163,7 +163,7 @@ export const inboxMessages = defineMessages({
     'contact.erase': 'Apagar a pessoa e os seus dados…',
     'contact.eraseConfirm': 'Apagar {name} e todos os seus dados?',
     'contact.eraseDetail':
-      'Contato, conversas, mensagens e arquivos, cadastro no CRM, notas, consentimentos e os webhooks do WhatsApp guardados que citam o número. Não dá para desfazer. Um cliente com eventos não pode ser apagado (cancele os eventos antes).',
+      'Contato, conversas, mensagens e arquivos, cadastro no CRM, notas, consentimentos, os webhooks do WhatsApp guardados e os envios às integrações que citam o número. Não dá para desfazer. Um cliente com eventos não pode ser apagado (cancele os eventos antes).',
     'contact.eraseButton': 'Apagar tudo',
     'common.saving': 'Salvando…',
     'common.error': 'Algo deu errado. Tente de novo.',
@@ -328,7 +328,7 @@ export const inboxMessages = defineMessages({
     'contact.erase': 'Erase this person and their data…',
     'contact.eraseConfirm': 'Erase {name} and all their data?',
     'contact.eraseDetail':
-      'Contact, conversations, messages and files, CRM record, notes, consents and the stored WhatsApp webhooks that name the number. This cannot be undone. A client with events cannot be erased (cancel the events first).',
+      'Contact, conversations, messages and files, CRM record, notes, consents, the stored WhatsApp webhooks and the deliveries to integrations that name the number. This cannot be undone. A client with events cannot be erased (cancel the events first).',
     'contact.eraseButton': 'Erase everything',
     'common.saving': 'Saving…',
     'common.error': 'Something went wrong. Please try again.',
