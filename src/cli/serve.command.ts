@@ -11,7 +11,37 @@ export async function runServe(args: string[], config: Config): Promise<number> 
   const startedAt = performance.now();
   const logger = createLogger(config.logLevel);
   const app = await createApp(config, { role, logger });
-  const address = await app.start();
+
+  let exit!: (code: number) => void;
+  const exited = new Promise<number>((resolve) => {
+    exit = resolve;
+  });
+  let starting: Promise<string> | undefined;
+  const shutdown = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'Shutting down gracefully');
+    // A stuck dependency must not keep the process alive past the grace period.
+    const force = setTimeout(() => {
+      logger.error('Graceful shutdown took too long; exiting');
+      exit(1);
+    }, config.shutdownTimeoutMs + 5000);
+    force.unref();
+    // A signal while starting (the listener is up before the start-up jobs are queued) waits for the start.
+    Promise.resolve(starting)
+      .catch(() => undefined)
+      .then(() => app.stop())
+      .then(() => exit(0))
+      .catch((error) => {
+        logger.error({ err: error }, 'Error during shutdown');
+        exit(1);
+      })
+      .finally(() => clearTimeout(force));
+  };
+  // Before start(): the HTTP listener answers before start() returns, so a SIGTERM can come that early.
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+
+  starting = app.start();
+  const address = await starting;
   logger.info(
     {
       role,
@@ -22,26 +52,5 @@ export async function runServe(args: string[], config: Config): Promise<number> 
     },
     `Santana is listening on ${config.http.frontendUrl} (${role})`,
   );
-
-  return new Promise<number>((resolve) => {
-    const shutdown = (signal: NodeJS.Signals) => {
-      logger.info({ signal }, 'Shutting down gracefully');
-      // A stuck dependency must not keep the process alive past the grace period.
-      const force = setTimeout(() => {
-        logger.error('Graceful shutdown took too long; exiting');
-        resolve(1);
-      }, config.shutdownTimeoutMs + 5000);
-      force.unref();
-      app
-        .stop()
-        .then(() => resolve(0))
-        .catch((error) => {
-          logger.error({ err: error }, 'Error during shutdown');
-          resolve(1);
-        })
-        .finally(() => clearTimeout(force));
-    };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
-  });
+  return exited;
 }

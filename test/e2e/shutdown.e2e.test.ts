@@ -16,6 +16,7 @@ import {
   waitForJobStatus,
   waitForOutput,
 } from '../helpers/e2e.js';
+import { freePort } from '../helpers/server-process.js';
 
 type Tracker = ReturnType<typeof createProcessTracker>;
 
@@ -97,6 +98,39 @@ describe('SIGTERM while a request is in flight', () => {
 
   it('exits 0 within 10 s of answering, though the client keeps its connection open', async () => {
     expect((await outcome()).exit).toMatchObject({ timedOut: false, code: 0 });
+  });
+});
+
+describe('SIGTERM as soon as the listener answers (start-up still queueing its jobs)', () => {
+  const outcome = scenario(async (processes) => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const spawned = processes.run(['serve'], {
+      ...ADMIN_ENV,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: processes.tempDir(),
+      FRONTEND_URL: url,
+    });
+    // The listener answers before start() has queued the start-up jobs: signal at the first answer.
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const answered = await fetch(`${url}/livez`).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (answered) break;
+      if (Date.now() > deadline) throw new Error(`no answer from ${url}/livez`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    spawned.child.kill('SIGTERM');
+    return { exit: await exitWithin(spawned, 20_000), output: spawned.stdout() + spawned.stderr() };
+  });
+
+  it('shuts down gracefully (exit 0) instead of dying of the signal', async () => {
+    const { exit, output } = await outcome();
+    expect(exit, output.slice(-2000)).toMatchObject({ timedOut: false, code: 0, signal: null });
+    expect(output).toContain('Shutting down gracefully');
   });
 });
 
