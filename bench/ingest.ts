@@ -9,7 +9,8 @@
  * counted until there is one per 2xx answer: every acknowledged wamid must have exactly one row.
  * The reference, measured in the same run: single-row INSERTs into a scratch table of the same database.
  *
- * Prints figures with their targets and ✓/✗; never fails on a slow machine (exit 1 only when a section
+ * Prints figures with their targets and ✓/✗ (the issue sets its speed targets for PostgreSQL; the embedded
+ * default's speed is printed beside them, unjudged); never fails on a slow machine (exit 1 only when a section
  * could not run). Creates and drops its own database and Redis keys.
  *
  *   npm run bench:ingest                  both sections (about 2 minutes)
@@ -301,8 +302,15 @@ function report(
   run: Awaited<ReturnType<typeof ingest>>,
   stored: Stored,
   reference: Reference & { label: string },
+  /**
+   * The issue sets its speed targets for PostgreSQL and asks for the same figures from the embedded
+   * default: those are shown beside PostgreSQL's targets, not judged by them. Nothing lost applies to both.
+   */
+  judged: boolean,
 ): void {
   const { result, acknowledged } = run.fired;
+  const speed = (ok: boolean, target: string) =>
+    judged ? { ok, target } : { ok: null, target: `none (PostgreSQL's: ${target})` };
   const { startedAt } = result;
   const acked = acknowledged.size;
   const failed = result.non2xx + result.errors + result.timeouts;
@@ -328,21 +336,21 @@ function report(
   record({
     figure: `${label}: accepted webhooks/s`,
     value: `${fmtInt(acceptedPerSecond)}/s${failed > 0 ? ` (${failed} failed)` : ''}`,
-    target: `≥ ${fmtInt(TARGET.acceptedPerSecond)}/s`,
-    ok: acceptedPerSecond >= TARGET.acceptedPerSecond && failed === 0,
+    ...speed(acceptedPerSecond >= TARGET.acceptedPerSecond && failed === 0, `≥ ${fmtInt(TARGET.acceptedPerSecond)}/s`),
   });
   record({ figure: `${label}: ack latency p50`, value: `${result.latency.p50} ms`, target: '', ok: null });
   record({
     figure: `${label}: ack latency p99`,
     value: `${result.latency.p99} ms`,
-    target: `< ${TARGET.ackP99Ms} ms`,
-    ok: result.latency.p99 < TARGET.ackP99Ms,
+    ...speed(result.latency.p99 < TARGET.ackP99Ms, `< ${TARGET.ackP99Ms} ms`),
   });
   record({
     figure: `${label}: processed messages/s (webhook → row)`,
     value: `${fmtInt(processedPerSecond)}/s`,
-    target: `≥ ${fmtInt(TARGET.processedPerSecond)}/s`,
-    ok: processedPerSecond >= TARGET.processedPerSecond && run.done.at !== undefined,
+    ...speed(
+      processedPerSecond >= TARGET.processedPerSecond && run.done.at !== undefined,
+      `≥ ${fmtInt(TARGET.processedPerSecond)}/s`,
+    ),
   });
   record({
     figure: `${label}: lost / duplicated (rows vs 2xx)`,
@@ -457,7 +465,7 @@ async function postgresSection(): Promise<void> {
       transactions: () => databaseTransactions(name),
     });
     const stored = await checkStored(async (text, params) => (await counter.query(text, params)).rows, run.fired, 'm');
-    report('PostgreSQL', run, stored, { ...reference, label: `raw single-row INSERT, ${CONNECTIONS} clients` });
+    report('PostgreSQL', run, stored, { ...reference, label: `raw single-row INSERT, ${CONNECTIONS} clients` }, true);
   } finally {
     await server?.stop();
     await counter.end();
@@ -486,7 +494,7 @@ async function embeddedSection(): Promise<void> {
       run.fired,
       'm',
     );
-    report('Embedded', run, stored, { ...reference, label: 'raw PGlite single-row INSERT, one connection' });
+    report('Embedded', run, stored, { ...reference, label: 'raw PGlite single-row INSERT, one connection' }, false);
   } finally {
     await db.close();
   }
