@@ -53,3 +53,12 @@ export function unnestRows<Row, Column extends string>(
   });
   return { columns, select: sql`SELECT * FROM ${unnest(...arrays)}` };
 }
+
+/**
+ * `column` (JSON kept as text) contains one of `values` as a JSON string — `"5511987654321"` — as a whole
+ * value, not inside a longer one: how a person's ids are found in stored payloads for erasure.
+ */
+export function mentionsAnyOf(column: string, values: readonly string[]): RawBuilder<boolean> {
+  const quoted = values.map((value) => JSON.stringify(value));
+  return sql<boolean>`exists (select 1 from unnest(${arrayOf(quoted, 'text')}) needle where strpos(${sql.ref(column)}, needle) > 0)`;
+}

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { migrate, readMigrations } from '../../src/db/migrate.js';
-import { anyOf, arrayOf, unnestRows } from '../../src/db/sql-arrays.js';
+import { anyOf, arrayOf, mentionsAnyOf, unnestRows } from '../../src/db/sql-arrays.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { databaseUrlFor, onPostgres, openTestDatabase } from '../helpers/test-database.js';
 
@@ -83,6 +83,27 @@ describe.runIf(onPostgres)('two processes starting at once against one PostgreSQ
 });
 
 describe('array parameters (db/sql-arrays)', () => {
+  it('find stored JSON text that names one of the values as a whole JSON string', async () => {
+    const database = await openTestDatabase();
+    try {
+      const rows = await sql<{ v: string }>`
+        SELECT v FROM (VALUES
+          ('{"from":"5511987654321"}'),
+          ('{"from":"55119876543210"}'),
+          ('{"phone_number":"+5511987654321"}'),
+          ('{"user_id":"BR.a_1%"}'),
+          ('{"user_id":"BR.aX1Y"}'),
+          ('{"from":"5521999990000"}')
+        ) AS t(v)
+        WHERE ${mentionsAnyOf('v', ['5511987654321', 'BR.a_1%'])}
+        ORDER BY v`.execute(database.handle.db);
+      // Whole values only (not a longer number, not the "+" form), and _ and % mean themselves.
+      expect(rows.rows.map((row) => row.v)).toEqual(['{"from":"5511987654321"}', '{"user_id":"BR.a_1%"}']);
+    } finally {
+      await database.close();
+    }
+  });
+
   it('carry quotes, backslashes, braces, commas, NULLs, JSON and times through unnest and any()', async () => {
     const database = await openTestDatabase();
     try {

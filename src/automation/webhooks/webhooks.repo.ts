@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, WebhookDeliveryStatus } from '../../db/schema.js';
+import { mentionsAnyOf } from '../../db/sql-arrays.js';
 
 type Executor = Kysely<Database>;
 
@@ -216,12 +217,11 @@ export const webhookDeliveryErasure = {
   /** The account's settled deliveries whose payload names one of `needles` as a JSON string. */
   async deleteMentioning(db: Executor, accountId: number, needles: string[]): Promise<number> {
     if (needles.length === 0) return 0;
-    const quoted = needles.map((needle) => JSON.stringify(needle));
     const result = await db
       .deleteFrom('webhook_deliveries')
       .where('account_id', '=', accountId)
       .where('status', 'in', ['delivered', 'failed'])
-      .where(sql<boolean>`exists (select 1 from unnest(${textArray(quoted)}) needle where strpos(payload, needle) > 0)`)
+      .where(mentionsAnyOf('payload', needles))
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   },

@@ -1,6 +1,6 @@
 import { type Kysely, type QueryCreator, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { anyOf, arrayOf } from '../../db/sql-arrays.js';
+import { anyOf, mentionsAnyOf } from '../../db/sql-arrays.js';
 
 export interface NewRawWebhook {
   provider: string;
@@ -82,16 +82,13 @@ export const rawWebhookErasure = {
    */
   async eraseMentioning(db: Kysely<Database>, accountId: number, whatsAppIds: string[]): Promise<number> {
     if (whatsAppIds.length === 0) return 0;
-    const quoted = whatsAppIds.map((id) => JSON.stringify(id));
     const result = await db
       .updateTable('raw_webhooks')
       .set({ body: ERASED_BODY })
       .where('account_id', '=', accountId)
       .where('processed_at', 'is not', null)
       .where('body', '<>', ERASED_BODY)
-      .where(
-        sql<boolean>`exists (select 1 from unnest(${arrayOf(quoted, 'text')}) needle where strpos(body, needle) > 0)`,
-      )
+      .where(mentionsAnyOf('body', whatsAppIds))
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   },
