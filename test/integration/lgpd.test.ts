@@ -144,6 +144,19 @@ async function writesAndSendsPhoto(from: { withNine: string; withoutNine: string
   };
 }
 
+/** The bodies of these raw webhooks still stored, in id order. */
+const bodiesOf = (rows: Array<{ id: number }>) =>
+  t.db
+    .selectFrom('raw_webhooks')
+    .select('body')
+    .where(
+      'id',
+      'in',
+      rows.map((row) => row.id),
+    )
+    .orderBy('id')
+    .execute();
+
 const fileOf = (key: string) => path.join(t.config.dataDir, 'media', key);
 
 async function storedBodies(bodies: string[]) {
@@ -318,16 +331,7 @@ describe('deleting a contact erases the person', () => {
 
       expect((await api('DELETE', `/contacts/${created.json().payload.contact.id}`)).statusCode).toBe(200);
       await settleJobs(t.db, { names: ['privacy.erase_person_data'], failOnDead: true });
-      const after = await t.db
-        .selectFrom('raw_webhooks')
-        .select('body')
-        .where(
-          'id',
-          'in',
-          inserted.map((row) => row.id),
-        )
-        .orderBy('id')
-        .execute();
+      const after = await bodiesOf(inserted);
       expect(after.map((row) => row.body)).toEqual([ERASED_BODY, unprocessed, otherAccount]);
     } finally {
       await t.db
@@ -416,16 +420,7 @@ describe('raw webhook retention', () => {
     await t.app.jobs.enqueue('privacy.prune_expired', {});
     await settleJobs(t.db, { names: ['privacy.prune_expired'], failOnDead: true });
 
-    const left = await t.db
-      .selectFrom('raw_webhooks')
-      .select('body')
-      .where(
-        'id',
-        'in',
-        inserted.map((row) => row.id),
-      )
-      .orderBy('id')
-      .execute();
+    const left = await bodiesOf(inserted);
     expect(left.map((row) => JSON.parse(row.body).tag)).toEqual(['old-unprocessed', 'recent-processed']);
     const logLeft = await t.db
       .selectFrom('webhook_deliveries')
